@@ -1,0 +1,45 @@
+// Typed errors, caught once at the top of the program (STYLE.md habit 8).
+//
+// InputError: something the user gave us is wrong (a file, a line, a value); its message names it
+// and says what was expected. ConfigError: a configuration key is unknown, mistyped or out of range;
+// it carries the key and, when known, the file line. Anything else is a bug.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace nanoreach {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class InputError : public Error {
+ public:
+  using Error::Error;
+};
+
+class ConfigError : public Error {
+ public:
+  ConfigError(std::string key, const std::string& message, long line = 0)
+      : Error(format(key, message, line)), key_(std::move(key)), line_(line) {}
+  const std::string& key() const { return key_; }
+  long line() const { return line_; }
+
+ private:
+  static std::string format(const std::string& key, const std::string& message, long line) {
+    std::string where = line > 0 ? " (line " + std::to_string(line) + ")" : std::string();
+    return key.empty() ? message + where : key + where + ": " + message;
+  }
+  std::string key_;
+  long line_;
+};
+
+// A run was stopped on purpose (SIGINT/SIGTERM); finished work has been kept.
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace nanoreach

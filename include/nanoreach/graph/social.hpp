@@ -1,0 +1,75 @@
+// The social graph: a strong-tie layer and an audience layer over the same people, plus tiers.
+//
+// strong:   undirected ties (stored both ways), one-byte attribute = the tie's circle 1..4 (1 = support
+//           clique ... 4 = the 150 layer; MODEL.md section 1). Sorted by (circle, target). A generated
+//           graph never gives anyone more than kDunbarCap ties (dunbar_capped); an imported real
+//           network may, and says so.
+// audience: directed account -> follower edges: weak, one-way followers beyond the strong ties
+//           (MODEL.md section 2). A person's follower count is their audience size; strong ties are
+//           counted apart (see README "Departures": counting them as followers would make nearly
+//           everyone with 100 friends a nano-influencer and leave no "ordinary people").
+// tier:     by follower count against thresholds that are absolute or fractions of the population.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nanoreach/graph/csr.hpp"
+
+namespace nanoreach {
+
+enum class Tier : std::uint8_t { none = 0, nano = 1, micro = 2, macro = 3, mega = 4 };
+inline constexpr int kTierCount = 5;
+inline constexpr std::array<Tier, kTierCount> kAllTiers = {Tier::none, Tier::nano, Tier::micro,
+                                                          Tier::macro, Tier::mega};
+inline constexpr int kCircles = 4;
+
+// "none" is printed as "ordinary": a person with fewer followers than a nano-influencer.
+const char* tier_name(Tier t);
+std::optional<Tier> parse_tier(std::string_view name);
+
+// How tiers are cut. absolute: minimum follower counts of nano, micro, macro, mega. fraction: the same
+// minima as fractions of the population (for populations too small to hold a real mega account).
+// automatic: absolute when the population holds ten times the mega minimum, fraction otherwise.
+struct TierRule {
+  enum class Mode { automatic, absolute, fraction };
+  Mode mode = Mode::automatic;
+  std::array<double, 4> absolute = {100, 3000, 10000, 1000000};  // MODEL.md section 2 (seed)
+  // At 1,000,000 people these are 100 / 3,000 / 10,000 / 100,000 followers: nano and micro as in the
+  // article, mega scaled to a tenth of the population.
+  std::array<double, 4> fraction = {1e-4, 3e-3, 1e-2, 1e-1};
+};
+
+struct TierThresholds {
+  bool fraction_used = false;
+  std::array<std::uint64_t, 4> min_followers = {100, 3000, 10000, 1000000};
+};
+
+TierThresholds resolve_tiers(const TierRule& rule, node_t people);
+Tier tier_of(std::uint64_t followers, const TierThresholds& t);
+
+struct SocialGraph {
+  Csr strong;
+  Csr audience;
+  std::vector<Tier> tier;
+  TierThresholds thresholds;
+  bool dunbar_capped = true;
+  std::vector<std::uint64_t> external_ids;  // imported graphs: our id -> the file's id
+
+  node_t people() const { return strong.num_nodes(); }
+  std::uint32_t followers(node_t u) const { return audience.degree(u); }
+  // Recomputes tier[] from follower counts.
+  void assign_tiers(const TierRule& rule);
+  // Throws Error naming the first broken invariant: layer sizes, circles in 1..4, symmetry,
+  // canonical order, the Dunbar cap when dunbar_capped, audience edges that duplicate strong ties.
+  void check() const;
+};
+
+// A strong layer without circles (a classic or imported graph) as a social graph whose ties all sit
+// in `circle`, with no audience.
+SocialGraph social_from_undirected(Csr g, std::uint8_t circle, bool dunbar_capped);
+
+}  // namespace nanoreach

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package nanoreach needs to build, test and plot. Idempotent: packages
+# already present are skipped, so a second run installs nothing. As root it runs apt-get; otherwise
+# it prints the exact command to run and exits non-zero. This list is the only place the project's
+# system dependencies are named.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake pkg-config git
+  # C++ libraries
+  libboost-graph-dev libeigen3-dev libhdf5-dev catch2 libcli11-dev libtomlplusplus-dev
+  librandom123-dev
+  # MPI (optional at build time, used when present)
+  libopenmpi-dev openmpi-bin
+  # sanitizer runtime for clang builds and HDF5 command-line tools for inspection
+  hdf5-tools
+  # Python side: reader, plots, notebook tests
+  python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-pytest
+  python3-nbclient python3-nbformat python3-ipykernel
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO=sudo
+  else
+    echo "setup: missing packages: ${missing[*]}" >&2
+    echo "setup: run as root:  apt-get update && $cmd" >&2
+    exit 1
+  fi
+else
+  SUDO=
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
