@@ -61,6 +61,12 @@ class Csr {
 
   bool operator==(const Csr&) const = default;
 
+  // This layer's arrays with every edge given attribute a (moves the arrays out).
+  Csr with_uniform_attr(std::uint8_t a) && {
+    std::vector<std::uint8_t> at(targets_.size(), a);
+    return Csr(std::move(offsets_), std::move(targets_), std::move(at));
+  }
+
  private:
   std::vector<offset_t> offsets_;
   std::vector<node_t> targets_;

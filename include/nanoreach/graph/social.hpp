@@ -31,20 +31,22 @@ inline constexpr int kCircles = 4;
 const char* tier_name(Tier t);
 std::optional<Tier> parse_tier(std::string_view name);
 
-// How tiers are cut. absolute: minimum follower counts of nano, micro, macro, mega. fraction: the same
-// minima as fractions of the population (for populations too small to hold a real mega account).
-// automatic: absolute when the population holds ten times the mega minimum, fraction otherwise.
+// How tiers are cut: the minimum follower counts of nano, micro, macro and mega.
+//   absolute:  the counts themselves (MODEL.md section 2: 100 / 3,000 / 10,000 / 1,000,000);
+//   fraction:  fractions of the population;
+//   automatic: each threshold is the smaller of the two, so a population too small to hold a real
+//              mega account scales the top tiers down while nano stays at 100 followers. With the
+//              defaults: 1,000,000 people -> 100 / 3,000 / 10,000 / 100,000; 100,000 people ->
+//              100 / 300 / 1,000 / 10,000; 10,000,000 people -> the absolute thresholds.
 struct TierRule {
   enum class Mode { automatic, absolute, fraction };
   Mode mode = Mode::automatic;
-  std::array<double, 4> absolute = {100, 3000, 10000, 1000000};  // MODEL.md section 2 (seed)
-  // At 1,000,000 people these are 100 / 3,000 / 10,000 / 100,000 followers: nano and micro as in the
-  // article, mega scaled to a tenth of the population.
-  std::array<double, 4> fraction = {1e-4, 3e-3, 1e-2, 1e-1};
+  std::array<double, 4> absolute = {100, 3000, 10000, 1000000};
+  std::array<double, 4> fraction = {1e-3, 3e-3, 1e-2, 1e-1};
 };
 
 struct TierThresholds {
-  bool fraction_used = false;
+  std::string rule = "absolute";  // which rule produced the thresholds: absolute, fraction or automatic
   std::array<std::uint64_t, 4> min_followers = {100, 3000, 10000, 1000000};
 };
 
