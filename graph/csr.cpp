@@ -53,8 +53,10 @@ std::size_t Csr::memory_bytes() const {
 
 void Csr::check_canonical() const {
   const node_t n = num_nodes();
+  for (node_t u = 0; u < n; ++u)
+    if (end(u) < begin(u) || end(u) > targets_.size())
+      throw Error("CSR: offsets decrease or overrun at node " + std::to_string(u));
   for (node_t u = 0; u < n; ++u) {
-    if (end(u) < begin(u)) throw Error("CSR: offsets decrease at node " + std::to_string(u));
     const auto nb = neighbors(u);
     const auto at = attrs(u);
     for (std::size_t i = 0; i < nb.size(); ++i) {
