@@ -1,11 +1,11 @@
 // Generic TOML configuration: schema, validation, overrides, writers (see io/config.hpp).
 //
-// Invariants: a Config only ever holds values that passed their key's type, range and choice checks;
-// every assignment, from the file, --set or a caller, goes through assign_path(), so the three are
-// checked the same way. toml++ keeps a table's keys in a sorted map, not in file order; the walkers
-// sort what they collect by (line, column) so the first error reported is the first in the file and
-// raw entries come in file order. Suggestions use the optimal string alignment distance (Damerau
-// 1964; Levenshtein 1966 with adjacent transpositions), case-insensitive.
+// Invariants: a Config only ever holds values that passed their key's type, range and choice
+// checks; every assignment, from the file, --set or a caller, goes through assign_path(), so the
+// three are checked the same way. toml++ keeps a table's keys in a sorted map, not in file order;
+// the walkers sort what they collect by (line, column) so the first error reported is the first in
+// the file and raw entries come in file order. Suggestions use the optimal string alignment
+// distance (Damerau 1964; Levenshtein 1966 with adjacent transpositions), case-insensitive.
 #include "nanoreach/io/config.hpp"
 
 #include <algorithm>
@@ -52,13 +52,27 @@ std::string format_string(std::string_view s) {
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\f': out += "\\f"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           char buf[8];
@@ -200,7 +214,8 @@ std::size_t typo_budget(std::size_t n) {
 // The candidate closest to `wrong`, over the whole dotted name or over the last component (a key
 // written in the wrong section: `peeple` or `network.people` for `graph.people`). A match on the
 // last component only costs one edit more than the same distance over the whole name.
-std::optional<std::string> closest(std::string_view wrong, const std::vector<std::string>& candidates) {
+std::optional<std::string> closest(std::string_view wrong,
+                                   const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_score = std::numeric_limits<std::size_t>::max(), best_full = best_score;
   const auto wrong_last = last_of(wrong);
@@ -228,16 +243,26 @@ std::optional<std::string> closest(std::string_view wrong, const std::vector<std
 
 std::string describe_node(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::boolean: return "bool " + format_node(node);
-    case toml::node_type::integer: return "integer " + format_node(node);
-    case toml::node_type::floating_point: return "float " + format_node(node);
-    case toml::node_type::string: return "string " + shorten(format_node(node));
-    case toml::node_type::array: return "array " + shorten(format_node(node));
-    case toml::node_type::table: return "table " + shorten(format_node(node));
-    case toml::node_type::date: return "date " + format_node(node);
-    case toml::node_type::time: return "time " + format_node(node);
-    case toml::node_type::date_time: return "date-time " + format_node(node);
-    default: return "nothing";
+    case toml::node_type::boolean:
+      return "bool " + format_node(node);
+    case toml::node_type::integer:
+      return "integer " + format_node(node);
+    case toml::node_type::floating_point:
+      return "float " + format_node(node);
+    case toml::node_type::string:
+      return "string " + shorten(format_node(node));
+    case toml::node_type::array:
+      return "array " + shorten(format_node(node));
+    case toml::node_type::table:
+      return "table " + shorten(format_node(node));
+    case toml::node_type::date:
+      return "date " + format_node(node);
+    case toml::node_type::time:
+      return "time " + format_node(node);
+    case toml::node_type::date_time:
+      return "date-time " + format_node(node);
+    default:
+      return "nothing";
   }
 }
 
@@ -283,9 +308,12 @@ std::variant<Value, std::string> convert(const toml::node& node, Type type) {
         std::vector<double> out;
         for (std::size_t i = 0; i < a->size(); ++i) {
           const toml::node& item = (*a)[i];
-          if (auto* f = item.as_floating_point()) out.push_back(f->get());
-          else if (auto* n = item.as_integer()) out.push_back(static_cast<double>(n->get()));
-          else return item_wrong(i, a->size(), item);
+          if (auto* f = item.as_floating_point())
+            out.push_back(f->get());
+          else if (auto* n = item.as_integer())
+            out.push_back(static_cast<double>(n->get()));
+          else
+            return item_wrong(i, a->size(), item);
         }
         return Value(std::move(out));
       }
@@ -295,8 +323,10 @@ std::variant<Value, std::string> convert(const toml::node& node, Type type) {
         std::vector<std::int64_t> out;
         for (std::size_t i = 0; i < a->size(); ++i) {
           const toml::node& item = (*a)[i];
-          if (auto* n = item.as_integer()) out.push_back(n->get());
-          else return item_wrong(i, a->size(), item);
+          if (auto* n = item.as_integer())
+            out.push_back(n->get());
+          else
+            return item_wrong(i, a->size(), item);
         }
         return Value(std::move(out));
       }
@@ -306,8 +336,10 @@ std::variant<Value, std::string> convert(const toml::node& node, Type type) {
         std::vector<std::string> out;
         for (std::size_t i = 0; i < a->size(); ++i) {
           const toml::node& item = (*a)[i];
-          if (auto* s = item.as_string()) out.push_back(s->get());
-          else return item_wrong(i, a->size(), item);
+          if (auto* s = item.as_string())
+            out.push_back(s->get());
+          else
+            return item_wrong(i, a->size(), item);
         }
         return Value(std::move(out));
       }
@@ -327,7 +359,8 @@ std::optional<Problem> choice_problem(const KeySpec& spec, const std::string& s,
       std::find(spec.choices.begin(), spec.choices.end(), s) != spec.choices.end())
     return std::nullopt;
   std::string detail = item + format_string(s) + " is not one of " + quoted_list(spec.choices, 50);
-  if (auto near = closest(s, spec.choices)) detail += "; did you mean " + format_string(*near) + "?";
+  if (auto near = closest(s, spec.choices))
+    detail += "; did you mean " + format_string(*near) + "?";
   return Problem{"not an allowed choice", detail};
 }
 
@@ -339,12 +372,14 @@ std::optional<Problem> value_problem(const KeySpec& spec, const Value& value) {
   switch (static_cast<Type>(value.index())) {
     case Type::integer: {
       const auto x = std::get<std::int64_t>(value);
-      if (!r.contains(x)) return Problem{"out of range", std::to_string(x) + " is not in " + r.describe()};
+      if (!r.contains(x))
+        return Problem{"out of range", std::to_string(x) + " is not in " + r.describe()};
       break;
     }
     case Type::floating: {
       const auto x = std::get<double>(value);
-      if (!r.contains(x)) return Problem{"out of range", format_double(x) + " is not in " + r.describe()};
+      if (!r.contains(x))
+        return Problem{"out of range", format_double(x) + " is not in " + r.describe()};
       break;
     }
     case Type::string:
@@ -371,7 +406,8 @@ std::optional<Problem> value_problem(const KeySpec& spec, const Value& value) {
         if (auto p = choice_problem(spec, v[i], item(i, v.size()))) return p;
       break;
     }
-    case Type::boolean: break;
+    case Type::boolean:
+      break;
   }
   return std::nullopt;
 }
@@ -455,7 +491,8 @@ std::string hint_for(std::string_view wrong, const KeyList& keys, const Schema* 
   // Sections too: `grahp = {people = 1}` from --set should point at graph.
   for (const auto& c : std::vector<std::string>(candidates)) {
     for (auto p = parent_of(c); !p.empty(); p = parent_of(p))
-      if (std::find(candidates.begin(), candidates.end(), p) == candidates.end()) candidates.push_back(p);
+      if (std::find(candidates.begin(), candidates.end(), p) == candidates.end())
+        candidates.push_back(p);
   }
   if (auto near = closest(wrong, candidates))
     return "; did you mean " + join(shown_prefix, *near) + "?";
@@ -480,13 +517,20 @@ std::string hint_for(std::string_view wrong, const KeyList& keys, const Schema* 
 
 std::string_view type_name(Type type) {
   switch (type) {
-    case Type::boolean: return "bool";
-    case Type::integer: return "integer";
-    case Type::floating: return "float";
-    case Type::string: return "string";
-    case Type::floats: return "list of floats";
-    case Type::integers: return "list of integers";
-    case Type::strings: return "list of strings";
+    case Type::boolean:
+      return "bool";
+    case Type::integer:
+      return "integer";
+    case Type::floating:
+      return "float";
+    case Type::string:
+      return "string";
+    case Type::floats:
+      return "list of floats";
+    case Type::integers:
+      return "list of integers";
+    case Type::strings:
+      return "list of strings";
   }
   return "?";
 }
@@ -508,10 +552,14 @@ bool same_value(const Value& a, const Value& b) {
 
 std::string format_node(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return format_string(node.as_string()->get());
-    case toml::node_type::integer: return std::to_string(node.as_integer()->get());
-    case toml::node_type::floating_point: return format_double(node.as_floating_point()->get());
-    case toml::node_type::boolean: return node.as_boolean()->get() ? "true" : "false";
+    case toml::node_type::string:
+      return format_string(node.as_string()->get());
+    case toml::node_type::integer:
+      return std::to_string(node.as_integer()->get());
+    case toml::node_type::floating_point:
+      return format_double(node.as_floating_point()->get());
+    case toml::node_type::boolean:
+      return node.as_boolean()->get() ? "true" : "false";
     case toml::node_type::date: {
       std::ostringstream os;
       os << node.as_date()->get();
@@ -549,7 +597,8 @@ std::string format_node(const toml::node& node) {
       }
       return out + " }";
     }
-    default: return "";
+    default:
+      return "";
   }
 }
 
@@ -659,10 +708,12 @@ KeySpec& KeyList::reals(std::string name, std::vector<double> def, std::string d
   return add(KeySpec{std::move(name), Type::floats, std::move(def), std::move(doc), {}, {}, false});
 }
 KeySpec& KeyList::integers(std::string name, std::vector<std::int64_t> def, std::string doc) {
-  return add(KeySpec{std::move(name), Type::integers, std::move(def), std::move(doc), {}, {}, false});
+  return add(
+      KeySpec{std::move(name), Type::integers, std::move(def), std::move(doc), {}, {}, false});
 }
 KeySpec& KeyList::strings(std::string name, std::vector<std::string> def, std::string doc) {
-  return add(KeySpec{std::move(name), Type::strings, std::move(def), std::move(doc), {}, {}, false});
+  return add(
+      KeySpec{std::move(name), Type::strings, std::move(def), std::move(doc), {}, {}, false});
 }
 
 KeySpec& KeyList::add(KeySpec spec) {
@@ -689,7 +740,8 @@ void KeyList::claim(const std::string& name) {
   std::size_t start = 0;
   while (true) {
     const auto dot = name.find('.', start);
-    const auto segment = std::string_view(name).substr(start, dot == name.npos ? name.npos : dot - start);
+    const auto segment =
+        std::string_view(name).substr(start, dot == name.npos ? name.npos : dot - start);
     if (!is_bare_segment(segment))
       throw std::logic_error("schema name \"" + name +
                              "\": segments must be non-empty [A-Za-z0-9_-] separated by dots");
@@ -698,7 +750,8 @@ void KeyList::claim(const std::string& name) {
   }
   if (claimed_.count(name)) throw std::logic_error("schema name " + name + " declared twice");
   if (prefixes_.count(name))
-    throw std::logic_error("schema name " + name + " is already a section (other keys are under it)");
+    throw std::logic_error("schema name " + name +
+                           " is already a section (other keys are under it)");
   for (auto p = parent_of(name); !p.empty(); p = parent_of(p))
     if (claimed_.count(p))
       throw std::logic_error("schema name " + name + " is under " + p + ", which is not a section");
@@ -819,7 +872,8 @@ std::string render(const Schema& schema, const Config* config, bool include_defa
       case Schema::Block::Kind::array: {
         const auto& array = *schema.find_array(block.name);
         if (annotated) {
-          // Arrays are empty by default: the example is commented out so the file stays the defaults.
+          // Arrays are empty by default: the example is commented out so the file stays the
+          // defaults.
           separate();
           os << comment(array.doc);
           os << "# Add one [[" << array.name << "]] table per element, for example:\n";
@@ -841,7 +895,8 @@ std::string render(const Schema& schema, const Config* config, bool include_defa
           separate();
           os << "[[" << array.name << "]]\n";
           for (const auto& k : array.keys.keys())
-            if (wanted(&element, k)) os << k.name << " = " << format_value(element.value(k.name)) << "\n";
+            if (wanted(&element, k))
+              os << k.name << " = " << format_value(element.value(k.name)) << "\n";
         }
         break;
       }
@@ -859,7 +914,8 @@ std::string render(const Schema& schema, const Config* config, bool include_defa
         separate();
         os << "[" << table.name << "]\n";
         // Quoted keys keep an entry one entry: "graph.people" = [...] reads back as that key.
-        for (const auto& e : entries) os << quote_key(e.key) << " = " << format_node(*e.value) << "\n";
+        for (const auto& e : entries)
+          os << quote_key(e.key) << " = " << format_node(*e.value) << "\n";
         break;
       }
     }
@@ -870,9 +926,12 @@ std::string render(const Schema& schema, const Config* config, bool include_defa
 std::string md_escape(std::string s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -931,7 +990,8 @@ const KeySpec& Values::spec(std::string_view key, Type wanted, const char* gette
   const auto* k = keys_->find(key);
   if (!k) {
     std::string msg = std::string(getter) + ": no key " + join(prefix_, key) + " in the schema";
-    if (auto near = closest(key, candidates_of(*keys_, nullptr))) msg += " (did you mean " + *near + "?)";
+    if (auto near = closest(key, candidates_of(*keys_, nullptr)))
+      msg += " (did you mean " + *near + "?)";
     throw std::logic_error(msg);
   }
   if (k->type != wanted)
@@ -943,25 +1003,29 @@ const KeySpec& Values::spec(std::string_view key, Type wanted, const char* gette
 
 bool Values::is_set(std::string_view key) const {
   const auto i = keys_->index_of(key);
-  if (i == KeyList::npos) throw std::logic_error("is_set: no key " + join(prefix_, key) + " in the schema");
+  if (i == KeyList::npos)
+    throw std::logic_error("is_set: no key " + join(prefix_, key) + " in the schema");
   return given_[i].has_value();
 }
 
 long Values::line(std::string_view key) const {
   const auto i = keys_->index_of(key);
-  if (i == KeyList::npos) throw std::logic_error("line: no key " + join(prefix_, key) + " in the schema");
+  if (i == KeyList::npos)
+    throw std::logic_error("line: no key " + join(prefix_, key) + " in the schema");
   return given_[i] ? given_[i]->line : 0;
 }
 
 std::string Values::origin(std::string_view key) const {
   const auto i = keys_->index_of(key);
-  if (i == KeyList::npos) throw std::logic_error("origin: no key " + join(prefix_, key) + " in the schema");
+  if (i == KeyList::npos)
+    throw std::logic_error("origin: no key " + join(prefix_, key) + " in the schema");
   return given_[i] ? given_[i]->origin : std::string();
 }
 
 const Value& Values::value(std::string_view key) const {
   const auto i = keys_->index_of(key);
-  if (i == KeyList::npos) throw std::logic_error("value: no key " + join(prefix_, key) + " in the schema");
+  if (i == KeyList::npos)
+    throw std::logic_error("value: no key " + join(prefix_, key) + " in the schema");
   return given_[i] ? given_[i]->value : keys_->keys()[i].default_value;
 }
 
@@ -1002,7 +1066,8 @@ bool Values::same_values(const Values& other) const {
     const auto& a = keys_->keys()[i];
     if (a.name != other.keys_->keys()[i].name) return false;
     const Value& va = given_[i] ? given_[i]->value : a.default_value;
-    const Value& vb = other.given_[i] ? other.given_[i]->value : other.keys_->keys()[i].default_value;
+    const Value& vb =
+        other.given_[i] ? other.given_[i]->value : other.keys_->keys()[i].default_value;
     if (!same_value(va, vb)) return false;
   }
   return true;
@@ -1068,9 +1133,10 @@ Config Config::parse(std::shared_ptr<const Schema> schema, std::string_view text
     root = toml::parse(text, std::string_view(source_name));
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    throw ConfigError("", c.source_ + ":" + std::to_string(where.line) + ":" +
-                              std::to_string(where.column) + ": TOML syntax error: " +
-                              std::string(e.description()),
+    throw ConfigError("",
+                      c.source_ + ":" + std::to_string(where.line) + ":" +
+                          std::to_string(where.column) +
+                          ": TOML syntax error: " + std::string(e.description()),
                       static_cast<long>(where.line));
   }
   std::vector<Leaf> leaves;
@@ -1082,8 +1148,10 @@ Config Config::parse(std::shared_ptr<const Schema> schema, std::string_view text
     // Only `"graph.people" = 1` next to `[graph] people = 2` can name one key twice: toml++ sees
     // two different keys.
     if (auto [it, fresh] = seen.emplace(leaf.path, leaf.line); !fresh)
-      throw ConfigError(leaf.path, "given twice in " + c.source_ + " (first at line " +
-                                       std::to_string(it->second) + ")", leaf.line);
+      throw ConfigError(
+          leaf.path,
+          "given twice in " + c.source_ + " (first at line " + std::to_string(it->second) + ")",
+          leaf.line);
     c.assign_path(leaf.path, *leaf.node, leaf.line, ctx);
   }
   for (const auto& o : overrides) c.apply_override(o);
@@ -1094,7 +1162,9 @@ Config Config::parse(std::shared_ptr<const Schema> schema, std::string_view text
 Config Config::parse_file(std::shared_ptr<const Schema> schema, const std::filesystem::path& path,
                           const std::vector<std::string>& overrides) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot read configuration file " + path.string() + ": " + std::strerror(errno));
+  if (!in)
+    throw InputError("cannot read configuration file " + path.string() + ": " +
+                     std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw InputError("error while reading configuration file " + path.string());
@@ -1105,8 +1175,9 @@ void Config::check_required() const {
   for (std::size_t i = 0; i < schema_->size(); ++i)
     if (schema_->keys()[i].required && !given_[i])
       throw ConfigError(schema_->keys()[i].name,
-                        "required key missing in " + (source_.empty() ? std::string("the configuration") : source_) +
-                            " (" + schema_->keys()[i].doc + ")");
+                        "required key missing in " +
+                            (source_.empty() ? std::string("the configuration") : source_) + " (" +
+                            schema_->keys()[i].doc + ")");
 }
 
 void Config::apply_override(std::string_view assignment) {
@@ -1116,13 +1187,15 @@ void Config::apply_override(std::string_view assignment) {
     throw ConfigError("", "--set expects key=value, given \"" + std::string(assignment) + "\"");
   const std::string key = trim(assignment.substr(0, eq));
   const std::string text = trim(assignment.substr(eq + 1));
-  if (key.empty()) throw ConfigError("", "--set expects key=value, given \"" + std::string(assignment) + "\"");
+  if (key.empty())
+    throw ConfigError("", "--set expects key=value, given \"" + std::string(assignment) + "\"");
 
   // The key's type, when it names a plain key (directly or inside an element), decides whether a
   // bare token is text.
   const KeySpec* target = schema_->find(key);
   for (const auto& a : schema_->arrays()) {
-    if (target || key.size() <= a.name.size() || key.compare(0, a.name.size(), a.name) != 0) continue;
+    if (target || key.size() <= a.name.size() || key.compare(0, a.name.size(), a.name) != 0)
+      continue;
     const char next = key[a.name.size()];
     if (next != '.' && next != '[') continue;
     std::string rest = key.substr(a.name.size() + 1);
@@ -1146,26 +1219,30 @@ void Config::apply_override(std::string_view assignment) {
   } catch (const toml::parse_error& e) {
     why = std::string(e.description());
   }
-  const bool bare = text.empty() || std::string_view("[{\"'").find(text[0]) == std::string_view::npos;
+  const bool bare =
+      text.empty() || std::string_view("[{\"'").find(text[0]) == std::string_view::npos;
   if (!ok && !bare) throw ConfigError(key, "not a valid TOML value in " + origin + ": " + why);
-  const bool as_text = !ok || (target && target->type == Type::string && bare &&
-                               !parsed.get("v")->is_string());
+  const bool as_text =
+      !ok || (target && target->type == Type::string && bare && !parsed.get("v")->is_string());
   const Ctx ctx{origin, false, 0};
   const toml::value<std::string> text_node(text);
   // On a copy: an override that fails half way (a table of keys, a renamed element whose name is
   // taken) leaves this Config as it was.
   Config next = *this;
-  next.assign_path(key, as_text ? static_cast<const toml::node&>(text_node) : *parsed.get("v"), 0, ctx);
+  next.assign_path(key, as_text ? static_cast<const toml::node&>(text_node) : *parsed.get("v"), 0,
+                   ctx);
   *this = std::move(next);
 }
 
-void Config::assign(std::string_view path, const toml::node& node, std::string_view origin, long line) {
+void Config::assign(std::string_view path, const toml::node& node, std::string_view origin,
+                    long line) {
   Config next = *this;
   next.assign_path(std::string(path), node, line, Ctx{std::string(origin), false, line});
   *this = std::move(next);
 }
 
-void Config::assign_path(const std::string& path, const toml::node& node, long line, const Ctx& ctx) {
+void Config::assign_path(const std::string& path, const toml::node& node, long line,
+                         const Ctx& ctx) {
   const Schema& s = *schema_;
   if (const auto i = s.index_of(path); i != KeyList::npos) {
     set_value(given_, s.keys()[i], i, node, line, ctx.origin, path);
@@ -1183,8 +1260,10 @@ void Config::assign_path(const std::string& path, const toml::node& node, long l
     if (path == f.name) {
       const auto* t = node.as_table();
       if (!t)
-        throw ConfigError(path, "wrong type in " + ctx.origin + ": [" + f.name +
-                                    "] is a table, given " + describe_node(node), line);
+        throw ConfigError(path,
+                          "wrong type in " + ctx.origin + ": [" + f.name + "] is a table, given " +
+                              describe_node(node),
+                          line);
       std::vector<Leaf> leaves;
       collect_raw(*t, "", leaves);
       sort_by_position(leaves);
@@ -1198,9 +1277,12 @@ void Config::assign_path(const std::string& path, const toml::node& node, long l
       const std::string entry = path.substr(f.name.size() + 1);
       RawEntry e{entry, copy_node(node), line, ctx.origin};
       auto& entries = free_[slot];
-      auto it = std::find_if(entries.begin(), entries.end(), [&](const RawEntry& r) { return r.key == entry; });
-      if (it != entries.end()) *it = std::move(e);
-      else entries.push_back(std::move(e));
+      auto it = std::find_if(entries.begin(), entries.end(),
+                             [&](const RawEntry& r) { return r.key == entry; });
+      if (it != entries.end())
+        *it = std::move(e);
+      else
+        entries.push_back(std::move(e));
       return;
     }
   }
@@ -1209,13 +1291,16 @@ void Config::assign_path(const std::string& path, const toml::node& node, long l
       // A table for a section (from --set or a caller): each of its keys, in file order.
       std::vector<Leaf> leaves;
       for (auto&& [k, v] : *t)
-        leaves.push_back({join(path, k.str()), &v, ctx.line_of(k), static_cast<long>(k.source().begin.column)});
+        leaves.push_back(
+            {join(path, k.str()), &v, ctx.line_of(k), static_cast<long>(k.source().begin.column)});
       sort_by_position(leaves);
       for (const auto& l : leaves) assign_path(l.path, *l.node, l.line, ctx);
       return;
     }
-    throw ConfigError(path, "wrong type in " + ctx.origin + ": " + path +
-                                " is a section, expected a table, given " + describe_node(node), line);
+    throw ConfigError(path,
+                      "wrong type in " + ctx.origin + ": " + path +
+                          " is a section, expected a table, given " + describe_node(node),
+                      line);
   }
   throw ConfigError(path, "unknown key in " + ctx.origin + hint_for(path, s, &s, ""), line);
 }
@@ -1224,24 +1309,28 @@ void Config::assign_array(const TableArray& array, std::size_t slot, const toml:
                           long line, const Ctx& ctx) {
   const auto* items = node.as_array();
   if (!items)
-    throw ConfigError(array.name, "wrong type in " + ctx.origin + ": expected an array of tables (write [[" +
-                                      array.name + "]] for each element), given " + describe_node(node),
+    throw ConfigError(array.name,
+                      "wrong type in " + ctx.origin + ": expected an array of tables (write [[" +
+                          array.name + "]] for each element), given " + describe_node(node),
                       line);
   std::vector<Element> elements;
   for (std::size_t i = 0; i < items->size(); ++i) {
     const toml::node& item = (*items)[i];
     const auto* t = item.as_table();
     if (!t)
-      throw ConfigError(array.name, "wrong type in " + ctx.origin + ": item " + std::to_string(i + 1) +
-                                        " of [[" + array.name + "]] is " + describe_node(item) +
-                                        ", expected a table", ctx.file ? ctx.line_of(item) : line);
+      throw ConfigError(array.name,
+                        "wrong type in " + ctx.origin + ": item " + std::to_string(i + 1) +
+                            " of [[" + array.name + "]] is " + describe_node(item) +
+                            ", expected a table",
+                        ctx.file ? ctx.line_of(item) : line);
     Element e;
     e.keys_ = std::shared_ptr<const KeyList>(schema_, &array.keys);
     e.given_.assign(array.keys.size(), std::nullopt);
     e.index_ = i;
     e.header_line_ = ctx.file ? ctx.line_of(item) : line;
     if (!array.name_key.empty())
-      if (const auto* n = t->get(array.name_key); n && n->is_string()) e.name_ = n->as_string()->get();
+      if (const auto* n = t->get(array.name_key); n && n->is_string())
+        e.name_ = n->as_string()->get();
     e.prefix_ = element_label(array, i, e.name_);
     std::vector<Leaf> leaves;
     collect_leaves(*t, "", array.keys, nullptr, leaves);
@@ -1253,9 +1342,9 @@ void Config::assign_array(const TableArray& array, std::size_t slot, const toml:
     for (std::size_t k = 0; k < array.keys.size(); ++k) {
       const auto& spec = array.keys.keys()[k];
       if (spec.required && !e.given_[k])
-        throw ConfigError(e.prefix_ + "." + spec.name, "required key missing in [[" + array.name +
-                                                           "]] item " + std::to_string(i + 1) + " of " +
-                                                           ctx.origin + " (" + spec.doc + ")",
+        throw ConfigError(e.prefix_ + "." + spec.name,
+                          "required key missing in [[" + array.name + "]] item " +
+                              std::to_string(i + 1) + " of " + ctx.origin + " (" + spec.doc + ")",
                           e.header_line_);
     }
     elements.push_back(std::move(e));
@@ -1278,12 +1367,16 @@ void Config::assign_element(const TableArray& array, std::size_t slot, const std
     const auto res = std::from_chars(first, last, index);
     if (close == std::string::npos || first == last || res.ptr != last ||
         (close + 1 < address.size() && address[close + 1] != '.'))
-      throw ConfigError(shown, "bad element address in " + ctx.origin + ": write " + array.name +
-                                   "[<index>].<key> or " + array.name + ".<name>.<key>", line);
+      throw ConfigError(shown,
+                        "bad element address in " + ctx.origin + ": write " + array.name +
+                            "[<index>].<key> or " + array.name + ".<name>.<key>",
+                        line);
     if (index >= elements.size())
-      throw ConfigError(shown, "no element " + std::to_string(index) + " in " + ctx.origin + ": [[" +
-                                   array.name + "]] has " + std::to_string(elements.size()) +
-                                   " element(s), indexed from 0", line);
+      throw ConfigError(shown,
+                        "no element " + std::to_string(index) + " in " + ctx.origin + ": [[" +
+                            array.name + "]] has " + std::to_string(elements.size()) +
+                            " element(s), indexed from 0",
+                        line);
     target = &elements[index];
     rest = close + 1 < address.size() ? address.substr(close + 2) : "";
   } else {
@@ -1300,14 +1393,18 @@ void Config::assign_element(const TableArray& array, std::size_t slot, const std
       std::vector<std::string> names;
       for (const auto& e : elements)
         if (!e.name_.empty()) names.push_back(e.name_);
-      std::string msg = "no [[" + array.name + "]] element named " + format_string(name) + " in " + ctx.origin;
+      std::string msg =
+          "no [[" + array.name + "]] element named " + format_string(name) + " in " + ctx.origin;
       if (array.keys.find(name) || array.keys.is_prefix(name))
         msg += "; " + name + " is a key of each element: write " + array.name + ".<name>." + name +
                " or " + array.name + "[<index>]." + name;
-      else if (auto near = closest(name, names)) msg += "; did you mean " + array.name + "." + *near + "?";
-      else if (!names.empty()) msg += "; elements are named " + quoted_list(names);
-      else msg += "; there are " + std::to_string(elements.size()) + " unnamed elements (address them as " +
-                  array.name + "[<index>])";
+      else if (auto near = closest(name, names))
+        msg += "; did you mean " + array.name + "." + *near + "?";
+      else if (!names.empty())
+        msg += "; elements are named " + quoted_list(names);
+      else
+        msg += "; there are " + std::to_string(elements.size()) +
+               " unnamed elements (address them as " + array.name + "[<index>])";
       throw ConfigError(shown, msg, line);
     }
   }
@@ -1315,8 +1412,10 @@ void Config::assign_element(const TableArray& array, std::size_t slot, const std
     // The whole element: a table of its keys.
     const auto* t = node.as_table();
     if (!t)
-      throw ConfigError(shown, "wrong type in " + ctx.origin + ": an element of [[" + array.name +
-                                   "]] is a table, given " + describe_node(node), line);
+      throw ConfigError(shown,
+                        "wrong type in " + ctx.origin + ": an element of [[" + array.name +
+                            "]] is a table, given " + describe_node(node),
+                        line);
     for (auto&& [k, v] : *t) assign_in_element(array, *target, std::string(k.str()), v, line, ctx);
   } else {
     assign_in_element(array, *target, rest, node, line, ctx);
@@ -1337,14 +1436,18 @@ void Config::assign_in_element(const TableArray& array, Element& element, const 
   }
   if (array.keys.is_prefix(key)) {
     if (const auto* t = node.as_table()) {
-      for (auto&& [k, v] : *t) assign_in_element(array, element, join(key, k.str()), v, ctx.line_of(k), ctx);
+      for (auto&& [k, v] : *t)
+        assign_in_element(array, element, join(key, k.str()), v, ctx.line_of(k), ctx);
       return;
     }
-    throw ConfigError(shown, "wrong type in " + ctx.origin + ": " + key +
-                                 " is a section, expected a table, given " + describe_node(node), line);
+    throw ConfigError(shown,
+                      "wrong type in " + ctx.origin + ": " + key +
+                          " is a section, expected a table, given " + describe_node(node),
+                      line);
   }
-  throw ConfigError(shown, "unknown key in " + ctx.origin + hint_for(key, array.keys, nullptr, element.prefix_),
-                    line);
+  throw ConfigError(
+      shown, "unknown key in " + ctx.origin + hint_for(key, array.keys, nullptr, element.prefix_),
+      line);
 }
 
 void Config::check_names(const TableArray& array, const std::vector<Element>& elements,
@@ -1356,8 +1459,9 @@ void Config::check_names(const TableArray& array, const std::vector<Element>& el
       if (elements[j].name_ != elements[i].name_) continue;
       const long first = elements[j].line(array.name_key);
       throw ConfigError(array.name + "." + array.name_key,
-                        "duplicate name in " + ctx.origin + ": " + format_string(elements[i].name_) +
-                            " is already the name of [[" + array.name + "]] item " + std::to_string(j + 1) +
+                        "duplicate name in " + ctx.origin + ": " +
+                            format_string(elements[i].name_) + " is already the name of [[" +
+                            array.name + "]] item " + std::to_string(j + 1) +
                             (first > 0 ? " (line " + std::to_string(first) + ")" : std::string()),
                         elements[i].line(array.name_key));
     }
@@ -1367,7 +1471,8 @@ void Config::check_names(const TableArray& array, const std::vector<Element>& el
 const std::vector<Element>& Config::elements(std::string_view array) const {
   for (std::size_t i = 0; i < schema_->arrays().size(); ++i)
     if (schema_->arrays()[i].name == array) return arrays_[i];
-  throw std::logic_error("Config::elements: no array of tables " + std::string(array) + " in the schema");
+  throw std::logic_error("Config::elements: no array of tables " + std::string(array) +
+                         " in the schema");
 }
 
 const Element& Config::element(std::string_view array, std::string_view name) const {
@@ -1378,15 +1483,19 @@ const Element& Config::element(std::string_view array, std::string_view name) co
     if (!e.name().empty()) names.push_back(e.name());
   }
   std::string msg = "no [[" + std::string(array) + "]] element named " + format_string(name);
-  if (auto near = closest(name, names)) msg += "; did you mean " + format_string(*near) + "?";
-  else msg += names.empty() ? "; there are no named elements" : "; elements are named " + quoted_list(names);
+  if (auto near = closest(name, names))
+    msg += "; did you mean " + format_string(*near) + "?";
+  else
+    msg += names.empty() ? "; there are no named elements"
+                         : "; elements are named " + quoted_list(names);
   throw ConfigError(std::string(array) + "." + std::string(name), msg);
 }
 
 const std::vector<RawEntry>& Config::raw(std::string_view free_table) const {
   for (std::size_t i = 0; i < schema_->free_tables().size(); ++i)
     if (schema_->free_tables()[i].name == free_table) return free_[i];
-  throw std::logic_error("Config::raw: no free table " + std::string(free_table) + " in the schema");
+  throw std::logic_error("Config::raw: no free table " + std::string(free_table) +
+                         " in the schema");
 }
 
 std::string Config::to_toml(bool include_defaults) const {

@@ -1,11 +1,10 @@
 // Tests of the generic configuration layer (io/config.hpp) on a small schema with a key of every
 // type, a [[strategy]] array of tables and a free [sweep] table. Every error case checks the key,
 // the line and the part of the message that tells the user what to do.
+#include <algorithm>
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -255,7 +254,8 @@ TEST_CASE("config: wrong types", "[config]") {
 
 TEST_CASE("config: ranges and choices", "[config]") {
   auto e = config_error([] { parse("[graph]\npeople = 0\n"); });
-  CHECK(std::string(e.what()) == "graph.people (line 2): out of range in exp.toml: 0 is not in [1, inf)");
+  CHECK(std::string(e.what()) ==
+        "graph.people (line 2): out of range in exp.toml: 0 is not in [1, inf)");
   e = config_error([] { parse("[graph]\ndensity = 0.0\n"); });
   CHECK_THAT(e.what(), Catch::Contains("0.0 is not in (0, 1]"));
   e = config_error([] { parse("[graph]\ndensity = nan\n"); });
@@ -263,13 +263,17 @@ TEST_CASE("config: ranges and choices", "[config]") {
   e = config_error([] { parse("[campaign]\nrounds = 101\n"); });
   CHECK_THAT(e.what(), Catch::Contains("101 is not in [1, 100]"));
   e = config_error([] { parse("[graph]\ncircles = [5, 0, 7]\n"); });
-  CHECK_THAT(e.what(), Catch::Contains("out of range in exp.toml: item 2 of 3 = 0 is not in [1, inf)"));
+  CHECK_THAT(e.what(),
+             Catch::Contains("out of range in exp.toml: item 2 of 3 = 0 is not in [1, inf)"));
   e = config_error([] { parse("[graph]\nkind = \"dunbr\"\n"); });
-  CHECK(std::string(e.what()) ==
-        "graph.kind (line 2): not an allowed choice in exp.toml: \"dunbr\" is not one of \"dunbar\", "
-        "\"er\", \"ba\"; did you mean \"dunbar\"?");
+  CHECK(
+      std::string(e.what()) ==
+      "graph.kind (line 2): not an allowed choice in exp.toml: \"dunbr\" is not one of \"dunbar\", "
+      "\"er\", \"ba\"; did you mean \"dunbar\"?");
   e = config_error([] { parse("[graph]\nlayers = [\"work\", \"gym\"]\n"); });
-  CHECK_THAT(e.what(), Catch::Contains("item 2 of 2 = \"gym\" is not one of \"family\", \"friends\", \"work\""));
+  CHECK_THAT(
+      e.what(),
+      Catch::Contains("item 2 of 2 = \"gym\" is not one of \"family\", \"friends\", \"work\""));
   // Integer ranges are exact even where doubles are not.
   auto big = std::make_shared<Schema>();
   big->integer("n", 0, "n").at_most(9007199254740992.0);  // 2^53
@@ -374,7 +378,8 @@ TEST_CASE("config: override errors say they came from --set", "[config]") {
   CHECK(std::string(e.what()) ==
         "graph.people: wrong type in --set graph.people=1.5: expected integer, given float 1.5");
   e = config_error([&] { c.apply_override("graph.people=0"); });
-  CHECK_THAT(e.what(), Catch::Contains("out of range in --set graph.people=0: 0 is not in [1, inf)"));
+  CHECK_THAT(e.what(),
+             Catch::Contains("out of range in --set graph.people=0: 0 is not in [1, inf)"));
   e = config_error([&] { c.apply_override("graph.directed=yes"); });
   CHECK_THAT(e.what(), Catch::Contains("expected bool, given string \"yes\""));
   e = config_error([&] { c.apply_override("graph.weights=[0.1,"); });
@@ -384,12 +389,16 @@ TEST_CASE("config: override errors say they came from --set", "[config]") {
   CHECK_THAT(e.what(), Catch::Contains("--set expects key=value"));
   e = config_error([&] { c.apply_override("strategy.nan.k=5"); });
   CHECK(e.key() == "strategy.nan.k");
-  CHECK_THAT(e.what(), Catch::Contains("no [[strategy]] element named \"nan\" in --set strategy.nan.k=5; "
-                                       "did you mean strategy.nano?"));
+  CHECK_THAT(e.what(),
+             Catch::Contains("no [[strategy]] element named \"nan\" in --set strategy.nan.k=5; "
+                             "did you mean strategy.nano?"));
   e = config_error([&] { c.apply_override("strategy.k=5"); });
-  CHECK_THAT(e.what(), Catch::Contains("k is a key of each element: write strategy.<name>.k or strategy[<index>].k"));
+  CHECK_THAT(e.what(),
+             Catch::Contains(
+                 "k is a key of each element: write strategy.<name>.k or strategy[<index>].k"));
   e = config_error([&] { c.apply_override("strateg.nano.k=5"); });
-  CHECK_THAT(e.what(), Catch::Contains("unknown key in --set strateg.nano.k=5; did you mean strategy.nano.k?"));
+  CHECK_THAT(e.what(), Catch::Contains(
+                           "unknown key in --set strateg.nano.k=5; did you mean strategy.nano.k?"));
   e = config_error([&] { c.apply_override("swep.graph.people=[1]"); });
   CHECK_THAT(e.what(), Catch::Contains("did you mean sweep.graph.people?"));
   e = config_error([&] { c.apply_override("strategy[5].k=5"); });
@@ -425,17 +434,20 @@ TEST_CASE("config: assign() checks values for the sweep layer", "[config]") {
   CHECK(point.line("graph.people") == 25);
   CHECK(base.get_int("graph.people") == 5000);
   const toml::value<double> bad(0.5);
-  const auto e = config_error([&] { point.assign("graph.people", bad, "[sweep] of exp.toml", 25); });
+  const auto e =
+      config_error([&] { point.assign("graph.people", bad, "[sweep] of exp.toml", 25); });
   CHECK(std::string(e.what()) ==
-        "graph.people (line 25): wrong type in [sweep] of exp.toml: expected integer, given float 0.5");
+        "graph.people (line 25): wrong type in [sweep] of exp.toml: expected integer, given float "
+        "0.5");
   CHECK(schema()->suggest("campaign.viralty") == std::optional<std::string>("campaign.virality"));
   CHECK_FALSE(schema()->suggest("completely_different").has_value());
 }
 
 TEST_CASE("config: to_toml round trip", "[config]") {
-  auto c = parse(kFile, {"label=a \"quoted\"\ttab \\ unicode \xC3\xA9", "campaign.budget=0.30000000000000004",
-                         "strategy.hub.params.alpha=1e-300", "sweep.when=[1979-05-27, 07:32:00]",
-                         "sweep.nested={a = {b = [1.5, \"x\"]}}"});
+  auto c =
+      parse(kFile, {"label=a \"quoted\"\ttab \\ unicode \xC3\xA9",
+                    "campaign.budget=0.30000000000000004", "strategy.hub.params.alpha=1e-300",
+                    "sweep.when=[1979-05-27, 07:32:00]", "sweep.nested={a = {b = [1.5, \"x\"]}}"});
   for (const bool with_defaults : {false, true}) {
     const std::string text = c.to_toml(with_defaults);
     INFO(text);
@@ -450,8 +462,11 @@ TEST_CASE("config: to_toml round trip", "[config]") {
   const std::string given = c.to_toml(false);
   CHECK_THAT(given, Catch::StartsWith("seed = 7\nlabel = "));
   CHECK_THAT(given, Catch::Contains("[graph]\npeople = 5000\nkind = \"er\"\ndensity = 1.0\n"));
-  CHECK_THAT(given, Catch::Contains("[[strategy]]\nname = \"nano\"\nk = 50\nparams.alpha = 0.25\n"));
-  CHECK_THAT(given, Catch::Contains("[sweep]\n\"campaign.virality\" = [0.1, 0.2]\n\"graph.people\" = [1000, 2000]\n"));
+  CHECK_THAT(given,
+             Catch::Contains("[[strategy]]\nname = \"nano\"\nk = 50\nparams.alpha = 0.25\n"));
+  CHECK_THAT(given,
+             Catch::Contains(
+                 "[sweep]\n\"campaign.virality\" = [0.1, 0.2]\n\"graph.people\" = [1000, 2000]\n"));
   CHECK(given.find("rounds") == std::string::npos);
   // Schema order, not toml++'s sorted order: graph before campaign, people before kind.
   CHECK(given.find("[graph]") < given.find("[campaign]"));
@@ -473,19 +488,27 @@ TEST_CASE("config: print_defaults is a complete annotated file", "[config]") {
   CHECK(back == Config::defaults(schema()));
   CHECK(back.is_set("graph.people"));  // every key is written out
   CHECK_THAT(text, Catch::StartsWith("# nanoreach test schema\n"));
-  CHECK_THAT(text, Catch::Contains("# The social graph\n[graph]\n# Number of people (integer in [1, inf))\n"
-                                   "people = 1000\n"));
-  CHECK_THAT(text, Catch::Contains("# Generator (string, one of \"dunbar\", \"er\", \"ba\")\nkind = \"dunbar\"\n"));
+  CHECK_THAT(text, Catch::Contains(
+                       "# The social graph\n[graph]\n# Number of people (integer in [1, inf))\n"
+                       "people = 1000\n"));
+  CHECK_THAT(text,
+             Catch::Contains(
+                 "# Generator (string, one of \"dunbar\", \"er\", \"ba\")\nkind = \"dunbar\"\n"));
   CHECK_THAT(text, Catch::Contains("# Edge density (float in (0, 1])\ndensity = 0.1\n"));
-  CHECK_THAT(text, Catch::Contains("# [[strategy]]\n# name = \"example\"    # Name used in results (string; required)\n"));
+  CHECK_THAT(
+      text,
+      Catch::Contains(
+          "# [[strategy]]\n# name = \"example\"    # Name used in results (string; required)\n"));
   CHECK_THAT(text, Catch::Contains("[sweep]\n# \"graph.people\" = [1000, 2000]\n"));
   // The example element, uncommented, is itself a valid element.
   std::string example;
   bool in_example = false;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
-    if (line == "# [[strategy]]") in_example = true;
-    else if (in_example && line.rfind("# ", 0) != 0) break;
+    if (line == "# [[strategy]]")
+      in_example = true;
+    else if (in_example && line.rfind("# ", 0) != 0)
+      break;
     if (in_example) example += line.substr(2) + "\n";
   }
   const auto with_example = Config::parse(schema(), example, "example.toml");
@@ -498,12 +521,16 @@ TEST_CASE("config: markdown table lists every key", "[config]") {
   for (const auto& k : schema()->keys()) CHECK_THAT(md, Catch::Contains("| `" + k.name + "` |"));
   for (const auto& a : schema()->arrays()) {
     CHECK_THAT(md, Catch::Contains("| `[[" + a.name + "]]` | array of tables |"));
-    for (const auto& k : a.keys.keys()) CHECK_THAT(md, Catch::Contains("| `" + a.name + "." + k.name + "` |"));
+    for (const auto& k : a.keys.keys())
+      CHECK_THAT(md, Catch::Contains("| `" + a.name + "." + k.name + "` |"));
   }
   CHECK_THAT(md, Catch::Contains("| `[sweep]` | table |"));
-  CHECK_THAT(md, Catch::Contains("| `graph.people` | integer | `1000` | Number of people; range [1, inf) |"));
+  CHECK_THAT(md, Catch::Contains(
+                     "| `graph.people` | integer | `1000` | Number of people; range [1, inf) |"));
   CHECK_THAT(md, Catch::Contains("| `graph.weights` | list of floats | `[0.5, 0.3, 0.2]` |"));
-  CHECK_THAT(md, Catch::Contains("| `strategy.name` | string | `\"example\"` | Name used in results; required |"));
+  CHECK_THAT(md,
+             Catch::Contains(
+                 "| `strategy.name` | string | `\"example\"` | Name used in results; required |"));
   CHECK(std::count(md.begin(), md.end(), '\n') ==
         2 + static_cast<long>(schema()->size()) + 1 + 4 + 1);
 }
@@ -515,8 +542,8 @@ TEST_CASE("config: parse_file", "[config]") {
     out << "seed = 1\n[graph]\npeeple = 5\n";
   }
   const auto e = config_error([&] { Config::parse_file(schema(), path); });
-  CHECK(std::string(e.what()) == "graph.peeple (line 3): unknown key in " + path.string() +
-                                     "; did you mean graph.people?");
+  CHECK(std::string(e.what()) ==
+        "graph.peeple (line 3): unknown key in " + path.string() + "; did you mean graph.people?");
   {
     std::ofstream out(path);
     out << "seed = 1\n[graph]\npeople = 5\n";
@@ -545,8 +572,9 @@ TEST_CASE("config: schema mistakes are bugs", "[config]") {
 }
 
 TEST_CASE("config: value formatting round-trips through toml++", "[config]") {
-  const std::vector<double> xs = {0.1, 1.0 / 3.0, 1e300, -2.5e-310, 100000.0, 1e21, -0.0,
-                                  std::numeric_limits<double>::infinity()};
+  const std::vector<double> xs = {
+      0.1,      1.0 / 3.0, 1e300, -2.5e-310,
+      100000.0, 1e21,      -0.0,  std::numeric_limits<double>::infinity()};
   for (const double x : xs) {
     const std::string text = "v = " + format_value(Value(x));
     INFO(text);

@@ -1,49 +1,54 @@
 // Generic TOML configuration: a Schema of typed, documented keys and a Config validated against it.
 //
-// This layer knows nothing of the science; the experiment layer declares the schema (hundreds of keys)
-// and reads typed values back. What it guarantees:
+// This layer knows nothing of the science; the experiment layer declares the schema (hundreds of
+// keys) and reads typed values back. What it guarantees:
 //   * Every key the file or a --set names is checked before anything runs: unknown keys (with the
-//     closest valid key suggested, Damerau-Levenshtein / optimal string alignment over the dotted name
-//     and over its last component), wrong types, numbers out of range, strings not among the choices,
-//     missing required keys, duplicate element names. Errors are ConfigError(key, message, line); the
-//     message says where the value came from (file name or "--set ...") and what was expected.
+//     closest valid key suggested, Damerau-Levenshtein / optimal string alignment over the dotted
+//     name and over its last component), wrong types, numbers out of range, strings not among the
+//     choices, missing required keys, duplicate element names. Errors are ConfigError(key, message,
+//     line); the message says where the value came from (file name or "--set ...") and what was
+//     expected.
 //   * Values keep the line they were given on; getters return the given value or the default.
 //   * An integer where a float is expected is widened; a float where an integer is expected is an
 //     error (2.0 is not silently a count). Integer range checks compare exactly (long double).
 //   * to_toml() and Schema::print_defaults() write TOML that parses back to equal values, keys in
 //     schema order (root keys first, as TOML requires, then each section in order of declaration).
 //
-// Key names are dotted bare TOML keys: segments of [A-Za-z0-9_-], e.g. `seed`, `graph.people`. A key
-// `graph.people` may be written `[graph] people = 1`, `graph.people = 1` or `graph = {people = 1}`.
+// Key names are dotted bare TOML keys: segments of [A-Za-z0-9_-], e.g. `seed`, `graph.people`.
+// A key `graph.people` may be written `[graph] people = 1`, `graph.people = 1` or
+// `graph = {people = 1}`.
 //
 // Three kinds of section besides plain keys:
 //   * ordinary sections ([graph]): just the dotted prefix of their keys, with an optional doc;
-//   * arrays of tables ([[strategy]]): each element validated against the array's own KeyList, whose
-//     key names are relative to the element (`name`, `k`; shown to users as `strategy.k`);
-//   * free tables ([sweep]): not validated here; raw() hands the entries (dotted key text, a copy of
-//     the TOML node, line) to the layer that interprets them. Nested ordinary tables are flattened to
-//     dotted keys (`[sweep] graph.people = [1, 2]` gives key "graph.people"); flattening stops at
-//     anything that is not a table, and at inline tables (`x = {from = 1, to = 9}` is one entry).
-//     Entries are in file order. Config::assign() lets that layer apply a value to a copy of the
-//     Config with the same checks as the file.
+//   * arrays of tables ([[strategy]]): each element validated against the array's own KeyList,
+//     whose key names are relative to the element (`name`, `k`; shown to users as `strategy.k`);
+//   * free tables ([sweep]): not validated here; raw() hands the entries (dotted key text, a copy
+//     of the TOML node, line) to the layer that interprets them. Nested ordinary tables are
+//     flattened to dotted keys (`[sweep] graph.people = [1, 2]` gives key "graph.people");
+//     flattening stops at anything that is not a table, and at inline tables
+//     (`x = {from = 1, to = 9}` is one entry). Entries are in file order. Config::assign() lets
+//     that layer apply a value to a copy of the Config with the same checks as the file.
 //
 // Overrides (the CLI's --set), Config::apply_override("key=value"):
 //   * the value is parsed as a TOML value (1e5, true, "text", [1, 2], {a = 1}); text that is not a
-//     TOML value is taken as a string (so --set graph.kind=dunbar works); when the key is a string key
-//     a bare token that parsed as another type (2024, true, inf) is also taken as its text. Text that
-//     starts with [ { " ' but does not parse is an error, not a string.
+//     TOML value is taken as a string (so --set graph.kind=dunbar works); when the key is a string
+//     key a bare token that parsed as another type (2024, true, inf) is also taken as its text.
+//     Text that starts with [ { " ' but does not parse is an error, not a string.
 //   * array-of-tables elements are addressed by their name key (`name` unless the array says
 //     otherwise): `strategy.nano.k=500`; or by 0-based index: `strategy[0].k=500` (for unnamed
 //     elements, or names containing dots). `strategy=[{name = "a", k = 5}]` replaces every element.
 //     Overrides cannot add one element; replace the array instead.
 //   * free-table entries: `sweep.graph.people=[1000, 2000]` sets (or replaces) the entry
 //     "graph.people"; `sweep={...}` replaces every entry.
-//   * a table value for a section or element sets each of its keys: `graph={people = 5, kind = "er"}`.
+//   * a table value for a section or element sets each of its keys:
+//     `graph={people = 5, kind = "er"}`.
 // Overrides are applied after the file and checked the same way; the message names the --set.
 //
 // Schema misuse (a malformed or clashing key name, a default outside its own range, a getter asking
 // for a key that is not in the schema or with the wrong type) is a bug: std::logic_error.
 #pragma once
+
+#include <toml++/toml.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -57,8 +62,6 @@
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "nanoreach/error.hpp"
 
@@ -108,10 +111,10 @@ struct KeySpec {
   bool required = false;             // must be given (in every element, for array elements)
 
   // Fluent refinements; each checks that the default still satisfies the key (std::logic_error).
-  KeySpec& at_least(double v);   // >= v
-  KeySpec& above(double v);      // >  v
-  KeySpec& at_most(double v);    // <= v
-  KeySpec& below(double v);      // <  v
+  KeySpec& at_least(double v);            // >= v
+  KeySpec& above(double v);               // >  v
+  KeySpec& at_most(double v);             // <= v
+  KeySpec& below(double v);               // <  v
   KeySpec& within(double lo, double hi);  // [lo, hi]
   KeySpec& one_of(std::vector<std::string> allowed);
   KeySpec& require();
@@ -202,8 +205,8 @@ class Schema : public KeyList {
   // back into a Config equal to Config::defaults(). title: an optional first comment line.
   std::string print_defaults(std::string_view title = {}) const;
 
-  // A Markdown table | Key | Type | Default | Meaning | of every key, array and free table, in schema
-  // order; array element keys appear as `strategy.k`.
+  // A Markdown table | Key | Type | Default | Meaning | of every key, array and free table, in
+  // schema order; array element keys appear as `strategy.k`.
   std::string markdown_table() const;
 
   // Output order of blocks after the root keys: ordinary sections, arrays and free tables in the
@@ -225,7 +228,7 @@ class Schema : public KeyList {
 // Where a value came from.
 struct Given {
   Value value;
-  long line = 0;       // file line of its key; 0 when it came from --set (or a caller without lines)
+  long line = 0;  // file line of its key; 0 when it came from --set (or a caller without lines)
   std::string origin;  // the file name, or "--set key=value"
 };
 
@@ -233,12 +236,12 @@ struct Given {
 class Values {
  public:
   bool is_set(std::string_view key) const;
-  long line(std::string_view key) const;                  // 0 when not set or not from a file
-  std::string origin(std::string_view key) const;         // "" when not set
-  const Value& value(std::string_view key) const;         // the given value or the default
+  long line(std::string_view key) const;           // 0 when not set or not from a file
+  std::string origin(std::string_view key) const;  // "" when not set
+  const Value& value(std::string_view key) const;  // the given value or the default
   bool get_bool(std::string_view key) const;
   std::int64_t get_int(std::string_view key) const;
-  double get_double(std::string_view key) const;          // float keys; integer keys widened
+  double get_double(std::string_view key) const;  // float keys; integer keys widened
   const std::string& get_string(std::string_view key) const;
   const std::vector<double>& get_doubles(std::string_view key) const;
   const std::vector<std::int64_t>& get_ints(std::string_view key) const;
@@ -252,6 +255,7 @@ class Values {
 
  protected:
   friend class Config;
+  Values() = default;  // only Config builds values: a Values without keys would crash its getters
   const KeySpec& spec(std::string_view key, Type wanted, const char* getter) const;
   std::shared_ptr<const KeyList> keys_;
   std::vector<std::optional<Given>> given_;  // by key index
@@ -268,6 +272,7 @@ class Element : public Values {
 
  private:
   friend class Config;
+  Element() = default;
   std::size_t index_ = 0;
   long header_line_ = 0;
   std::string name_;
@@ -275,10 +280,10 @@ class Element : public Values {
 
 // One entry of a free table.
 struct RawEntry {
-  std::string key;                           // dotted path inside the table: "graph.people"
-  std::shared_ptr<const toml::node> value;   // a copy; its source() is not kept: use line
-  long line = 0;                             // 0 when not from a file
-  std::string origin;                        // file name or "--set ..."
+  std::string key;                          // dotted path inside the table: "graph.people"
+  std::shared_ptr<const toml::node> value;  // a copy; its source() is not kept: use line
+  long line = 0;                            // 0 when not from a file
+  std::string origin;                       // file name or "--set ..."
 };
 
 class Config : public Values {
@@ -288,8 +293,7 @@ class Config : public Values {
   // Parse TOML text, validate it, apply the overrides ("key=value", in order), then check required
   // keys. source_name names the text in messages. Throws ConfigError.
   static Config parse(std::shared_ptr<const Schema> schema, std::string_view text,
-                      std::string_view source_name,
-                      const std::vector<std::string>& overrides = {});
+                      std::string_view source_name, const std::vector<std::string>& overrides = {});
   // The same for a file; InputError when it cannot be read.
   static Config parse_file(std::shared_ptr<const Schema> schema, const std::filesystem::path& path,
                            const std::vector<std::string>& overrides = {});
@@ -320,6 +324,7 @@ class Config : public Values {
   friend bool operator==(const Config& a, const Config& b);
 
  private:
+  Config() = default;  // use defaults(), parse() or parse_file()
   struct Ctx;
   void assign_path(const std::string& path, const toml::node& node, long line, const Ctx& ctx);
   void assign_array(const TableArray& array, std::size_t slot, const toml::node& node, long line,
@@ -332,8 +337,8 @@ class Config : public Values {
                    const Ctx& ctx) const;
   std::shared_ptr<const Schema> schema_;
   std::string source_;
-  std::vector<std::vector<Element>> arrays_;   // by Schema::arrays() index
-  std::vector<std::vector<RawEntry>> free_;    // by Schema::free_tables() index
+  std::vector<std::vector<Element>> arrays_;  // by Schema::arrays() index
+  std::vector<std::vector<RawEntry>> free_;   // by Schema::free_tables() index
 };
 
 }  // namespace nanoreach::io
