@@ -1,0 +1,17 @@
+// Slow, obviously correct reference implementations of the three models (STYLE.md habit 10).
+//
+// They share with the engine only the model's coin-tossing primitives (sample_edges, the threshold
+// draw, the SIR period and delay) and the streams they are addressed by, and nothing of its
+// bookkeeping: plain queues and whole-population state arrays instead of epoch stamps and bucket
+// queues, circles found by scanning tie attributes, threshold sums recomputed from scratch every step,
+// SIR advanced step by step with explicit S/I/R states. Tests run both on the same inputs and require
+// identical results. Never use these for real work: they are O(N) per step or worse.
+#pragma once
+
+#include "nanoreach/sim/engine.hpp"
+
+namespace nanoreach {
+
+RunResult reference_simulate(const Exposure& ex, const Model& m, const CascadeInput& in);
+
+}  // namespace nanoreach

@@ -1,0 +1,99 @@
+// Per-edge probabilities (see the header for the model and its sources).
+#include "nanoreach/sim/exposure.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace nanoreach {
+
+namespace {
+std::string num(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+void probability(const char* key, double v) {
+  if (!(v >= 0.0 && v <= 1.0)) throw ConfigError(key, "is a probability and must be in [0, 1], got " + num(v));
+}
+}  // namespace
+
+double EngagementTable::at(std::uint64_t followers) const {
+  std::size_t k = 0;
+  while (k + 1 < min_followers.size() && double(followers) >= min_followers[k + 1]) ++k;
+  return rate[k];
+}
+
+void EngagementTable::validate() const {
+  if (min_followers.empty() || min_followers.size() != rate.size())
+    throw ConfigError("campaign.engagement_followers",
+                      "needs one row per engagement rate (" + std::to_string(min_followers.size()) +
+                          " follower bounds for " + std::to_string(rate.size()) + " rates)");
+  if (min_followers[0] != 0)
+    throw ConfigError("campaign.engagement_followers", "must start at 0 followers, got " + num(min_followers[0]));
+  for (std::size_t k = 1; k < min_followers.size(); ++k)
+    if (!(min_followers[k] > min_followers[k - 1]))
+      throw ConfigError("campaign.engagement_followers", "follower bounds must increase");
+  for (double r : rate) probability("campaign.engagement_rate", r);
+}
+
+void Campaign::validate() const {
+  probability("campaign.virality", virality);
+  probability("campaign.trust_known", trust_known);
+  probability("campaign.trust_audience", trust_audience);
+  for (double w : circle_weight) probability("campaign.circle_weights", w);
+  engagement.validate();
+  if (!(fatigue >= 0.0 && fatigue <= 1.0))
+    throw ConfigError("campaign.fatigue", "is a multiplier per sponsored post and must be in [0, 1], got " + num(fatigue));
+  probability("campaign.affinity", affinity);
+}
+
+Exposure::Exposure(const SocialGraph& g, const Campaign& c) : g_(g), c_(c) {
+  c_.validate();
+  for (int k = 0; k < kCircles; ++k)
+    strong_p_[k] = std::min(1.0, c_.virality * c_.trust_known * c_.circle_weight[k] * c_.affinity);
+  audience_base_ = c_.virality * c_.trust_audience * c_.affinity;
+  engagement_ = c_.engagement.rate;
+  const node_t n = g.people();
+  eng_class_.resize(n);
+  const auto& lo = c_.engagement.min_followers;
+#pragma omp parallel for schedule(static)
+  for (node_t u = 0; u < n; ++u) {
+    std::size_t k = 0;
+    while (k + 1 < lo.size() && double(g.followers(u)) >= lo[k + 1]) ++k;
+    eng_class_[u] = static_cast<std::uint8_t>(k);
+  }
+  if (g.strong.max_degree() < 256 && g.strong.has_attr()) {
+    packed_ = true;
+    circle_packed_.resize(n);
+#pragma omp parallel for schedule(static)
+    for (node_t u = 0; u < n; ++u) {
+      const auto at = g.strong.attrs(u);
+      std::uint32_t packed = 0;
+      for (int k = 0; k < kCircles; ++k) {
+        const auto end = std::upper_bound(at.begin(), at.end(), static_cast<std::uint8_t>(k + 1)) - at.begin();
+        packed |= static_cast<std::uint32_t>(end) << (8 * k);
+      }
+      circle_packed_[u] = packed;
+    }
+  }
+}
+
+double Exposure::authenticity(std::uint32_t posts) const { return std::pow(c_.fatigue, double(posts)); }
+
+std::array<offset_t, kCircles> Exposure::circle_ends(node_t u) const {
+  const offset_t b = g_.strong.begin(u);
+  std::array<offset_t, kCircles> ends;
+  if (packed_) {
+    const std::uint32_t p = circle_packed_[u];
+    for (int k = 0; k < kCircles; ++k) ends[k] = b + ((p >> (8 * k)) & 0xFF);
+    return ends;
+  }
+  const auto at = g_.strong.attrs(u);
+  for (int k = 0; k < kCircles; ++k)
+    ends[k] = at.empty() ? g_.strong.end(u)
+                         : b + (std::upper_bound(at.begin(), at.end(), static_cast<std::uint8_t>(k + 1)) - at.begin());
+  return ends;
+}
+
+}  // namespace nanoreach
