@@ -81,8 +81,8 @@ struct Where {
                        bool from_hdf5 = true) {
   std::string reason = from_hdf5 ? hdf5_reason() : std::string();
   std::string message(action);
-  message += " " + w.noun + " '" + join(name_of(w.loc), w.rel) + "' in HDF5 file '" +
-             file_of(w.loc) + "'";
+  message +=
+      " " + w.noun + " '" + join(name_of(w.loc), w.rel) + "' in HDF5 file '" + file_of(w.loc) + "'";
   message += detail;
   if (!reason.empty()) message += ": " + reason;
   H5Eclear2(H5E_DEFAULT);
@@ -94,37 +94,59 @@ struct Where {
 
 template <class T>
 hid_t native_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
-  else if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_NATIVE_UINT64;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
-  else if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_NATIVE_UINT32;
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
-  else static_assert(sizeof(T) == 0, "unsupported element type");
+  if constexpr (std::is_same_v<T, double>)
+    return H5T_NATIVE_DOUBLE;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return H5T_NATIVE_UINT64;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return H5T_NATIVE_UINT32;
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    return H5T_NATIVE_UINT8;
+  else
+    static_assert(sizeof(T) == 0, "unsupported element type");
 }
 
 // The type in the file: fixed little-endian, whatever the machine.
 template <class T>
 hid_t stored_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_IEEE_F64LE;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_STD_I64LE;
-  else if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_STD_U64LE;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_STD_I32LE;
-  else if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_STD_U32LE;
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_STD_U8LE;
-  else static_assert(sizeof(T) == 0, "unsupported element type");
+  if constexpr (std::is_same_v<T, double>)
+    return H5T_IEEE_F64LE;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return H5T_STD_I64LE;
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return H5T_STD_U64LE;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return H5T_STD_I32LE;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return H5T_STD_U32LE;
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    return H5T_STD_U8LE;
+  else
+    static_assert(sizeof(T) == 0, "unsupported element type");
 }
 
 template <class T>
 const char* type_name() {
-  if constexpr (std::is_same_v<T, double>) return "float64";
-  else if constexpr (std::is_same_v<T, std::int64_t>) return "int64";
-  else if constexpr (std::is_same_v<T, std::uint64_t>) return "uint64";
-  else if constexpr (std::is_same_v<T, std::int32_t>) return "int32";
-  else if constexpr (std::is_same_v<T, std::uint32_t>) return "uint32";
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return "uint8";
-  else if constexpr (std::is_same_v<T, std::string>) return "string";
-  else static_assert(sizeof(T) == 0, "unsupported element type");
+  if constexpr (std::is_same_v<T, double>)
+    return "float64";
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return "int64";
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return "uint64";
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return "int32";
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return "uint32";
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    return "uint8";
+  else if constexpr (std::is_same_v<T, std::string>)
+    return "string";
+  else
+    static_assert(sizeof(T) == 0, "unsupported element type");
 }
 
 // A stored type in the words of type_name(): "int32", "float64", "string", "enum", ...
@@ -162,7 +184,7 @@ DatatypeHandle bool_type() {
 // Aborts a read that would overflow the memory type (HDF5 would otherwise clamp silently).
 H5T_conv_ret_t abort_on_overflow(H5T_conv_except_t e, hid_t, hid_t, void*, void*, void*) {
   return (e == H5T_CONV_EXCEPT_RANGE_HI || e == H5T_CONV_EXCEPT_RANGE_LOW) ? H5T_CONV_ABORT
-                                                                          : H5T_CONV_UNHANDLED;
+                                                                           : H5T_CONV_UNHANDLED;
 }
 
 PropertyListHandle strict_transfer() {
@@ -318,14 +340,15 @@ DatasetHandle create_dataset(hid_t parent, const std::string& leaf, hid_t file_t
                              const Layout& layout, const Where& w) {
   std::vector<hsize_t> maxdims = layout.dims;
   if (layout.extensible) maxdims[0] = H5S_UNLIMITED;
-  DataspaceHandle space(H5Screate_simple(static_cast<int>(layout.dims.size()), layout.dims.data(),
-                                         maxdims.data()));
+  DataspaceHandle space(
+      H5Screate_simple(static_cast<int>(layout.dims.size()), layout.dims.data(), maxdims.data()));
   if (!space) fail(w, "cannot create the dataspace of");
   PropertyListHandle dcpl(H5Pcreate(H5P_DATASET_CREATE));
   if (!layout.chunk.empty()) {
     if (H5Pset_chunk(dcpl.get(), static_cast<int>(layout.chunk.size()), layout.chunk.data()) < 0)
       fail(w, "cannot set the chunks of");
-    if (layout.shuffle && H5Pset_shuffle(dcpl.get()) < 0) fail(w, "cannot set the shuffle filter of");
+    if (layout.shuffle && H5Pset_shuffle(dcpl.get()) < 0)
+      fail(w, "cannot set the shuffle filter of");
     if (layout.gzip > 0 && H5Pset_deflate(dcpl.get(), static_cast<unsigned>(layout.gzip)) < 0)
       fail(w, "cannot set gzip compression of");
   }
@@ -375,7 +398,8 @@ void append_raw(hid_t ds, hid_t mem_type, const void* data, hsize_t new_rows, co
   if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
                           nullptr) < 0)
     fail(w, "cannot select the new rows of");
-  DataspaceHandle mem_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+  DataspaceHandle mem_space(
+      H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
   if (H5Dwrite(ds, mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT, data) < 0) {
     std::string reason = hdf5_reason();
     H5Dset_extent(ds, dims.data());  // leave the dataset as it was
@@ -401,8 +425,8 @@ std::vector<T> read_numeric(hid_t ds, int rank, std::vector<hsize_t>& dims, cons
   if (!type) fail(w, "cannot get the type of");
   H5T_class_t want = std::is_floating_point_v<T> ? H5T_FLOAT : H5T_INTEGER;
   if (class_of(type.get()) != want)
-    fail(w, "cannot read", std::string(" as ") + type_name<T>() + ": it holds " + describe_type(type.get()),
-         false);
+    fail(w, "cannot read",
+         std::string(" as ") + type_name<T>() + ": it holds " + describe_type(type.get()), false);
   dims = dims_of(ds, w);
   if (static_cast<int>(dims.size()) != rank)
     fail(w, "cannot read", " as " + std::to_string(rank) + "-D: it is " + shape_text(dims), false);
@@ -421,7 +445,9 @@ std::vector<T> read_numeric(hid_t ds, int rank, std::vector<hsize_t>& dims, cons
 struct Source {
   hid_t id;
   bool attribute;
-  DatatypeHandle type() const { return DatatypeHandle(attribute ? H5Aget_type(id) : H5Dget_type(id)); }
+  DatatypeHandle type() const {
+    return DatatypeHandle(attribute ? H5Aget_type(id) : H5Dget_type(id));
+  }
   DataspaceHandle space() const {
     return DataspaceHandle(attribute ? H5Aget_space(id) : H5Dget_space(id));
   }
@@ -435,7 +461,8 @@ std::vector<std::string> read_strings(const Source& src, const Where& w) {
   DatatypeHandle type = src.type();
   DataspaceHandle space = src.space();
   if (!type || !space) fail(w, "cannot open");
-  if (class_of(type.get()) != H5T_STRING) fail(w, "cannot read", " as strings: it does not hold strings", false);
+  if (class_of(type.get()) != H5T_STRING)
+    fail(w, "cannot read", " as strings: it does not hold strings", false);
   hssize_t n = H5Sget_simple_extent_npoints(space.get());
   if (n < 0) fail(w, "cannot get the size of");
   std::vector<std::string> out;
@@ -478,6 +505,17 @@ struct Integers {
   std::size_t size() const { return is_signed ? s.size() : u.size(); }
 };
 
+// One enum value of a base integer type read both as signed S and as unsigned U.
+template <class S, class U>
+void decode(const unsigned char* p, std::int64_t& sv, std::uint64_t& uv) {
+  S a;
+  U b;
+  std::memcpy(&a, p, sizeof a);
+  std::memcpy(&b, p, sizeof b);
+  sv = a;
+  uv = b;
+}
+
 Integers read_integers(const Source& src, const Where& w) {
   DatatypeHandle type = src.type();
   DataspaceHandle space = src.space();
@@ -488,8 +526,10 @@ Integers read_integers(const Source& src, const Where& w) {
   H5T_class_t c = class_of(type.get());
   if (c == H5T_INTEGER) {
     out.is_signed = H5Tget_sign(type.get()) != H5T_SGN_NONE;
-    if (out.is_signed) out.s.resize(static_cast<std::size_t>(n));
-    else out.u.resize(static_cast<std::size_t>(n));
+    if (out.is_signed)
+      out.s.resize(static_cast<std::size_t>(n));
+    else
+      out.u.resize(static_cast<std::size_t>(n));
     if (n > 0 && src.read(out.is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64,
                           out.is_signed ? static_cast<void*>(out.s.data())
                                         : static_cast<void*>(out.u.data())) < 0)
@@ -509,14 +549,16 @@ Integers read_integers(const Source& src, const Where& w) {
       std::int64_t sv = 0;
       std::uint64_t uv = 0;
       switch (size) {
-        case 1: { std::int8_t a; std::uint8_t b; std::memcpy(&a, p, 1); std::memcpy(&b, p, 1); sv = a; uv = b; break; }
-        case 2: { std::int16_t a; std::uint16_t b; std::memcpy(&a, p, 2); std::memcpy(&b, p, 2); sv = a; uv = b; break; }
-        case 4: { std::int32_t a; std::uint32_t b; std::memcpy(&a, p, 4); std::memcpy(&b, p, 4); sv = a; uv = b; break; }
-        case 8: { std::memcpy(&sv, p, 8); std::memcpy(&uv, p, 8); break; }
+        case 1: decode<std::int8_t, std::uint8_t>(p, sv, uv); break;
+        case 2: decode<std::int16_t, std::uint16_t>(p, sv, uv); break;
+        case 4: decode<std::int32_t, std::uint32_t>(p, sv, uv); break;
+        case 8: decode<std::int64_t, std::uint64_t>(p, sv, uv); break;
         default: fail(w, "cannot read", ": unsupported enum base size", false);
       }
-      if (out.is_signed) out.s.push_back(sv);
-      else out.u.push_back(uv);
+      if (out.is_signed)
+        out.s.push_back(sv);
+      else
+        out.u.push_back(uv);
     }
     return out;
   }
@@ -540,7 +582,8 @@ std::vector<std::uint64_t> as_uint64(const Integers& v, const Where& w) {
   std::vector<std::uint64_t> out;
   out.reserve(v.s.size());
   for (std::int64_t x : v.s) {
-    if (x < 0) fail(w, "cannot read", ": value " + std::to_string(x) + " does not fit in uint64", false);
+    if (x < 0)
+      fail(w, "cannot read", ": value " + std::to_string(x) + " does not fit in uint64", false);
     out.push_back(static_cast<std::uint64_t>(x));
   }
   return out;
@@ -612,12 +655,14 @@ void write_array_impl(hid_t loc, std::string_view path, std::span<const T> value
   quiet();
   Where w{loc, path, "dataset"};
   if (options.gzip < 0 || options.gzip > 9)
-    fail(w, "cannot create", ": gzip level must be 0..9, got " + std::to_string(options.gzip), false);
+    fail(w, "cannot create", ": gzip level must be 0..9, got " + std::to_string(options.gzip),
+         false);
   auto [parent, leaf] = parent_and_leaf(loc, path, "dataset");
   Layout layout;
   layout.dims = {values.size()};
   if (options.gzip > 0 && !values.empty()) {
-    std::size_t chunk = options.chunk ? options.chunk : std::max<std::size_t>(1, (1u << 20) / sizeof(T));
+    std::size_t chunk =
+        options.chunk ? options.chunk : std::max<std::size_t>(1, (1u << 20) / sizeof(T));
     layout.chunk = {std::min<hsize_t>(values.size(), chunk)};
     layout.gzip = options.gzip;
     layout.shuffle = options.shuffle && sizeof(T) > 1;
@@ -637,7 +682,8 @@ void write_string_array(hid_t loc, std::string_view path, std::span<const std::s
   quiet();
   Where w{loc, path, "dataset"};
   if (options.gzip < 0 || options.gzip > 9)
-    fail(w, "cannot create", ": gzip level must be 0..9, got " + std::to_string(options.gzip), false);
+    fail(w, "cannot create", ": gzip level must be 0..9, got " + std::to_string(options.gzip),
+         false);
   std::vector<const char*> pointers = c_strings(values, w);
   auto [parent, leaf] = parent_and_leaf(loc, path, "dataset");
   Layout layout;
@@ -687,7 +733,8 @@ void check_matrix_input(std::span<const T> values, std::size_t cols, const Where
 }
 
 template <class T>
-void write_matrix_impl(hid_t loc, std::string_view path, std::span<const T> values, std::size_t cols) {
+void write_matrix_impl(hid_t loc, std::string_view path, std::span<const T> values,
+                       std::size_t cols) {
   quiet();
   Where w{loc, path, "dataset"};
   check_matrix_input(values, cols, w, "cannot create");
@@ -724,7 +771,8 @@ void check_stored_type(hid_t ds, const Where& w, std::string_view action) {
 }
 
 template <class T>
-void append_rows_impl(hid_t loc, std::string_view path, std::span<const T> values, std::size_t cols) {
+void append_rows_impl(hid_t loc, std::string_view path, std::span<const T> values,
+                      std::size_t cols) {
   quiet();
   Where w{loc, path, "dataset"};
   check_matrix_input(values, cols, w, "cannot append to");
@@ -734,7 +782,8 @@ void append_rows_impl(hid_t loc, std::string_view path, std::span<const T> value
   if (dims.size() != 2) fail(w, "cannot append rows to", ": it is " + shape_text(dims), false);
   if (dims[1] != cols)
     fail(w, "cannot append rows to",
-         ": it has " + std::to_string(dims[1]) + " columns, the new rows " + std::to_string(cols), false);
+         ": it has " + std::to_string(dims[1]) + " columns, the new rows " + std::to_string(cols),
+         false);
   check_stored_type<T>(ds.get(), w, "cannot append rows to");
   append_raw(ds.get(), native_type<T>(), values.data(), values.size() / cols, w);
 }
@@ -764,12 +813,15 @@ std::size_t column_size(const Column& c) {
 // Column chunks of about 64 KiB.
 template <class T>
 hsize_t column_chunk() {
-  if constexpr (std::is_same_v<T, std::string>) return 4096;
-  else return (64u << 10) / sizeof(T);
+  if constexpr (std::is_same_v<T, std::string>)
+    return 4096;
+  else
+    return (64u << 10) / sizeof(T);
 }
 
 template <class T>
-void create_column(hid_t group, const std::string& name, const std::vector<T>& values, const Where& w) {
+void create_column(hid_t group, const std::string& name, const std::vector<T>& values,
+                   const Where& w) {
   Layout layout;
   layout.dims = {values.size()};
   layout.extensible = true;
@@ -808,7 +860,8 @@ std::size_t checked_rows(const Table& table, const Where& w, std::string_view ac
 
 // Column names of the table group: its "columns" attribute, else its datasets in creation order.
 std::vector<std::string> table_columns(const Group& g) {
-  if (g.has_attribute(kColumnsAttribute)) return g.attribute<std::vector<std::string>>(kColumnsAttribute);
+  if (g.has_attribute(kColumnsAttribute))
+    return g.attribute<std::vector<std::string>>(kColumnsAttribute);
   std::vector<std::string> names;
   for (auto& child : g.children())
     if (g.is_dataset(child)) names.push_back(child);
@@ -819,7 +872,8 @@ template <class T>
 Column read_column(hid_t ds, const Where& w) {
   if constexpr (std::is_same_v<T, std::string>) {
     std::vector<hsize_t> dims = dims_of(ds, w);
-    if (dims.size() != 1) fail(w, "cannot read", " as a table column: it is " + shape_text(dims), false);
+    if (dims.size() != 1)
+      fail(w, "cannot read", " as a table column: it is " + shape_text(dims), false);
     return read_strings(Source{ds, false}, w);
   } else {
     std::vector<hsize_t> dims;
@@ -834,7 +888,8 @@ Column read_column(hid_t ds, const Where& w) {
 
 Table& Table::add(std::string name, Column values) {
   if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
-    throw Error("table column name '" + name + "' is not allowed (empty, '.', '..' or containing '/')");
+    throw Error("table column name '" + name +
+                "' is not allowed (empty, '.', '..' or containing '/')");
   if (contains(name)) throw Error("table already has a column '" + name + "'");
   if (!columns_.empty() && column_size(values) != column_size(columns_.front()))
     throw Error("table column '" + name + "' has " + std::to_string(column_size(values)) +
@@ -854,8 +909,9 @@ std::size_t Table::rows() const {
   std::size_t n = column_size(columns_.front());
   for (std::size_t i = 1; i < columns_.size(); ++i)
     if (column_size(columns_[i]) != n)
-      throw Error("table column '" + names_[i] + "' has " + std::to_string(column_size(columns_[i])) +
-                  " rows, column '" + names_.front() + "' has " + std::to_string(n));
+      throw Error("table column '" + names_[i] + "' has " +
+                  std::to_string(column_size(columns_[i])) + " rows, column '" + names_.front() +
+                  "' has " + std::to_string(n));
   return n;
 }
 
@@ -923,8 +979,12 @@ void Object::set_attribute(std::string_view name, bool value) {
   DatatypeHandle type = bool_type();
   write_attribute(id(), name, type.get(), type.get(), nullptr, &v);
 }
-void Object::set_attribute(std::string_view name, int value) { set_attribute(name, static_cast<long long>(value)); }
-void Object::set_attribute(std::string_view name, long value) { set_attribute(name, static_cast<long long>(value)); }
+void Object::set_attribute(std::string_view name, int value) {
+  set_attribute(name, static_cast<long long>(value));
+}
+void Object::set_attribute(std::string_view name, long value) {
+  set_attribute(name, static_cast<long long>(value));
+}
 void Object::set_attribute(std::string_view name, long long value) {
   std::int64_t v = value;
   write_attribute(id(), name, H5T_STD_I64LE, H5T_NATIVE_INT64, nullptr, &v);
@@ -972,7 +1032,8 @@ std::string Object::attribute<std::string>(std::string_view name) const {
   return only(read_strings(Source{a.handle.get(), true}, a.where), a.where);
 }
 template <>
-std::vector<std::int64_t> Object::attribute<std::vector<std::int64_t>>(std::string_view name) const {
+std::vector<std::int64_t> Object::attribute<std::vector<std::int64_t>>(
+    std::string_view name) const {
   std::string n;
   OpenAttribute a = open_attribute(id(), name, n);
   return as_int64(read_integers(Source{a.handle.get(), true}, a.where), a.where);
@@ -993,7 +1054,8 @@ template <>
 bool Object::attribute<bool>(std::string_view name) const {
   std::string n;
   OpenAttribute a = open_attribute(id(), name, n);
-  std::int64_t v = only(as_int64(read_integers(Source{a.handle.get(), true}, a.where), a.where), a.where);
+  std::int64_t v =
+      only(as_int64(read_integers(Source{a.handle.get(), true}, a.where), a.where), a.where);
   if (v != 0 && v != 1)
     fail(a.where, "cannot read", " as bool: value " + std::to_string(v) + " is not 0 or 1", false);
   return v == 1;
@@ -1097,25 +1159,32 @@ void Group::remove(std::string_view path) {
   if (H5Ldelete(id(), p.c_str(), H5P_DEFAULT) < 0) fail({id(), path, "object"}, "cannot remove");
 }
 
-void Group::write_array(std::string_view path, std::span<const double> values, const ArrayOptions& options) {
+void Group::write_array(std::string_view path, std::span<const double> values,
+                        const ArrayOptions& options) {
   write_array_impl(id(), path, values, options);
 }
-void Group::write_array(std::string_view path, std::span<const std::int64_t> values, const ArrayOptions& options) {
+void Group::write_array(std::string_view path, std::span<const std::int64_t> values,
+                        const ArrayOptions& options) {
   write_array_impl(id(), path, values, options);
 }
-void Group::write_array(std::string_view path, std::span<const std::uint64_t> values, const ArrayOptions& options) {
+void Group::write_array(std::string_view path, std::span<const std::uint64_t> values,
+                        const ArrayOptions& options) {
   write_array_impl(id(), path, values, options);
 }
-void Group::write_array(std::string_view path, std::span<const std::int32_t> values, const ArrayOptions& options) {
+void Group::write_array(std::string_view path, std::span<const std::int32_t> values,
+                        const ArrayOptions& options) {
   write_array_impl(id(), path, values, options);
 }
-void Group::write_array(std::string_view path, std::span<const std::uint32_t> values, const ArrayOptions& options) {
+void Group::write_array(std::string_view path, std::span<const std::uint32_t> values,
+                        const ArrayOptions& options) {
   write_array_impl(id(), path, values, options);
 }
-void Group::write_array(std::string_view path, std::span<const std::uint8_t> values, const ArrayOptions& options) {
+void Group::write_array(std::string_view path, std::span<const std::uint8_t> values,
+                        const ArrayOptions& options) {
   write_array_impl(id(), path, values, options);
 }
-void Group::write_array(std::string_view path, std::span<const std::string> values, const ArrayOptions& options) {
+void Group::write_array(std::string_view path, std::span<const std::string> values,
+                        const ArrayOptions& options) {
   write_string_array(id(), path, values, options);
 }
 
@@ -1156,19 +1225,23 @@ std::vector<std::string> Group::read_array<std::string>(std::string_view path) c
 void Group::write_matrix(std::string_view path, std::span<const double> values, std::size_t cols) {
   write_matrix_impl(id(), path, values, cols);
 }
-void Group::write_matrix(std::string_view path, std::span<const std::int64_t> values, std::size_t cols) {
+void Group::write_matrix(std::string_view path, std::span<const std::int64_t> values,
+                         std::size_t cols) {
   write_matrix_impl(id(), path, values, cols);
 }
-void Group::write_matrix(std::string_view path, std::span<const std::uint32_t> values, std::size_t cols) {
+void Group::write_matrix(std::string_view path, std::span<const std::uint32_t> values,
+                         std::size_t cols) {
   write_matrix_impl(id(), path, values, cols);
 }
 void Group::append_rows(std::string_view path, std::span<const double> values, std::size_t cols) {
   append_rows_impl(id(), path, values, cols);
 }
-void Group::append_rows(std::string_view path, std::span<const std::int64_t> values, std::size_t cols) {
+void Group::append_rows(std::string_view path, std::span<const std::int64_t> values,
+                        std::size_t cols) {
   append_rows_impl(id(), path, values, cols);
 }
-void Group::append_rows(std::string_view path, std::span<const std::uint32_t> values, std::size_t cols) {
+void Group::append_rows(std::string_view path, std::span<const std::uint32_t> values,
+                        std::size_t cols) {
   append_rows_impl(id(), path, values, cols);
 }
 
@@ -1236,11 +1309,14 @@ void Group::append_table(std::string_view path, const Table& table) {
     DatasetHandle ds = open_dataset_at(g.id(), name, cw);
     std::vector<hsize_t> dims = dims_of(ds.get(), cw);
     if (dims.size() != 1) fail(cw, "cannot append to", ": it is " + shape_text(dims), false);
-    std::visit([&](const auto& values) {
-      using T = typename std::decay_t<decltype(values)>::value_type;
-      check_stored_type<T>(ds.get(), cw, "cannot append to");
-    }, table[name]);
-    if (i == 0) length = dims[0];
+    std::visit(
+        [&](const auto& values) {
+          using T = typename std::decay_t<decltype(values)>::value_type;
+          check_stored_type<T>(ds.get(), cw, "cannot append to");
+        },
+        table[name]);
+    if (i == 0)
+      length = dims[0];
     else if (dims[0] != length)
       fail(cw, "cannot append to",
            ": it has " + std::to_string(dims[0]) + " rows, column '" + table.names()[0] + "' has " +
@@ -1267,7 +1343,9 @@ void Group::append_table(std::string_view path, const Table& table) {
 Table Group::read_table(std::string_view path) const {
   quiet();
   Where w{id(), path, "table"};
-  if (!is_group(path)) fail(w, "cannot read", exists_at(id(), path) ? ": it is not a group" : ": no such table", false);
+  if (!is_group(path))
+    fail(w, "cannot read", exists_at(id(), path) ? ": it is not a group" : ": no such table",
+         false);
   Group g = open_group(path);
   Table table;
   for (const std::string& name : table_columns(g)) {
@@ -1281,7 +1359,8 @@ Table Group::read_table(std::string_view path) const {
     std::size_t size = H5Tget_size(type.get());
     bool is_signed = c == H5T_INTEGER && H5Tget_sign(type.get()) != H5T_SGN_NONE;
     if (c == H5T_INTEGER && is_signed) {
-      column = size <= 4 ? read_column<std::int32_t>(ds.get(), cw) : read_column<std::int64_t>(ds.get(), cw);
+      column = size <= 4 ? read_column<std::int32_t>(ds.get(), cw)
+                         : read_column<std::int64_t>(ds.get(), cw);
     } else if (c == H5T_INTEGER) {
       column = size == 1   ? read_column<std::uint8_t>(ds.get(), cw)
                : size == 2 ? read_column<std::int32_t>(ds.get(), cw)
@@ -1321,7 +1400,8 @@ PropertyListHandle file_access() {
   return fapl;
 }
 
-[[noreturn]] void fail_file(std::string_view action, const std::string& name, std::string_view detail) {
+[[noreturn]] void fail_file(std::string_view action, const std::string& name,
+                            std::string_view detail) {
   std::string reason = hdf5_reason();
   std::string message = std::string(action) + " HDF5 file '" + name + "'" + std::string(detail);
   if (!reason.empty()) message += ": " + reason;
@@ -1352,7 +1432,8 @@ File File::open(const std::filesystem::path& name, Mode mode) {
   quiet();
   std::string n = name.string();
   std::error_code ec;
-  if (!std::filesystem::exists(name, ec)) throw Error("cannot open HDF5 file '" + n + "': no such file");
+  if (!std::filesystem::exists(name, ec))
+    throw Error("cannot open HDF5 file '" + n + "': no such file");
   PropertyListHandle fapl = file_access();
   unsigned flags = mode == Mode::ReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR;
   FileHandle file(H5Fopen(n.c_str(), flags, fapl.get()));

@@ -2,11 +2,10 @@
 // re-opened and read back; appends across re-opens; errors name the file and the object path;
 // h5py and pandas read what we write (tests/io/test_h5_python.py, run with /usr/bin/python3).
 // The benchmark "[.][benchmark]" is hidden: run it by hand with `test_io "[benchmark]"`.
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -29,7 +28,8 @@ struct TempFile {
   TempFile() {
     static std::atomic<int> counter{0};
     path = std::filesystem::temp_directory_path() /
-           ("nanoreach_test_h5_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".h5");
+           ("nanoreach_test_h5_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
+            ".h5");
     std::filesystem::remove(path);
   }
   ~TempFile() {
@@ -278,13 +278,13 @@ TEST_CASE("h5: attribute errors name the attribute, object and file", "[h5]") {
   CHECK_THAT(m, Catch::Contains("/grp"));
   CHECK_THAT(m, Catch::Contains(tmp.str()));
   CHECK_THAT(error_of([&] { g.attribute<double>("s"); }), Catch::Contains("'s'"));
-  CHECK_THROWS_AS(g.attribute<std::int64_t>("d"), Error);     // no float -> integer
-  CHECK_THROWS_AS(g.attribute<double>("neg"), Error);         // no integer -> float
+  CHECK_THROWS_AS(g.attribute<std::int64_t>("d"), Error);  // no float -> integer
+  CHECK_THROWS_AS(g.attribute<double>("neg"), Error);      // no integer -> float
   CHECK_THROWS_AS(g.attribute<std::string>("d"), Error);
   CHECK_THROWS_AS(g.attribute<std::uint64_t>("neg"), Error);  // out of range
   CHECK_THROWS_AS(g.attribute<std::int64_t>("umax"), Error);
   CHECK_THROWS_AS(g.attribute<bool>("two"), Error);
-  CHECK_THROWS_AS(g.attribute<double>("vd"), Error);          // two values, one expected
+  CHECK_THROWS_AS(g.attribute<double>("vd"), Error);  // two values, one expected
   CHECK_THROWS_AS(g.remove_attribute("missing"), Error);
   CHECK_THAT(error_of([&] { g.set_attribute("nul", std::string("a\0b", 3)); }),
              Catch::Contains("NUL"));
@@ -300,7 +300,8 @@ TEST_CASE("h5: 1-D arrays of every type, empty and compressed, survive a re-open
   const std::vector<std::uint8_t> u8{0, 255, 3};
   const std::vector<std::string> s{"x", "", kUnicode, std::string(1000, 'z')};
   std::vector<std::uint32_t> long_u32(100000);
-  for (std::size_t k = 0; k < long_u32.size(); ++k) long_u32[k] = static_cast<std::uint32_t>(k * 2654435761u);
+  for (std::size_t k = 0; k < long_u32.size(); ++k)
+    long_u32[k] = static_cast<std::uint32_t>(k * 2654435761u);
   {
     File f = File::create(tmp.path);
     f.write_array("/a/d", d);
@@ -376,10 +377,12 @@ TEST_CASE("h5: 2-D matrices: write, append across re-opens, read", "[h5]") {
     File f = File::create(tmp.path);
     f.write_matrix("/m/d", std::vector<double>{1, 2, 3, 4, 5, 6}, 3);
     f.write_matrix("/m/i", std::vector<std::int64_t>{-1, -2}, 2);
-    f.write_matrix("/m/u", std::vector<std::uint32_t>{}, 4);  // 0 rows
+    f.write_matrix("/m/u", std::vector<std::uint32_t>{}, 4);       // 0 rows
     f.append_rows("/m/new", std::vector<std::uint32_t>{9, 8}, 1);  // created by the append
     CHECK_THROWS_AS(f.write_matrix("/m/d", std::vector<double>{1}, 1), Error);
-    CHECK_THAT(error_of([&] { f.write_matrix("/m/bad", std::vector<double>{1, 2, 3}, 2); }),
+    CHECK_THAT(error_of([&] {
+                 f.write_matrix("/m/bad", std::vector<double>{1, 2, 3}, 2);
+               }),
                Catch::Contains("whole rows"));
     CHECK_THROWS_AS(f.write_matrix("/m/bad", std::vector<double>{}, 0), Error);
   }
@@ -389,9 +392,13 @@ TEST_CASE("h5: 2-D matrices: write, append across re-opens, read", "[h5]") {
     f.append_rows("/m/i", std::vector<std::int64_t>{-3, -4, -5, -6}, 2);
     f.append_rows("/m/u", std::vector<std::uint32_t>{1, 2, 3, 4}, 4);
     f.append_rows("/m/d", std::vector<double>{}, 3);  // nothing to add
-    CHECK_THAT(error_of([&] { f.append_rows("/m/d", std::vector<double>{1, 2}, 2); }),
+    CHECK_THAT(error_of([&] {
+                 f.append_rows("/m/d", std::vector<double>{1, 2}, 2);
+               }),
                Catch::Contains("/m/d"));
-    CHECK_THAT(error_of([&] { f.append_rows("/m/d", std::vector<std::int64_t>{1, 2, 3}, 3); }),
+    CHECK_THAT(error_of([&] {
+                 f.append_rows("/m/d", std::vector<std::int64_t>{1, 2, 3}, 3);
+               }),
                Catch::Contains("float64"));
   }
   {
@@ -473,7 +480,8 @@ TEST_CASE("h5: tables: write and read every column type, order kept, empty table
     f.write_table("/curves/nano", t);
     f.write_table("/curves/empty", empty);
     f.write_table("/curves/none", Table());
-    CHECK_THAT(error_of([&] { f.write_table("/curves/nano", t); }), Catch::Contains("/curves/nano"));
+    CHECK_THAT(error_of([&] { f.write_table("/curves/nano", t); }),
+               Catch::Contains("/curves/nano"));
     f.open_group("/curves/nano").set_attribute("beta", 0.25);
   }
   File f = File::open(tmp.path);
@@ -481,14 +489,16 @@ TEST_CASE("h5: tables: write and read every column type, order kept, empty table
   CHECK(back == t);
   CHECK(back.names() == std::vector<std::string>{"z_i64", "u64", "i32", "u8", "d", "s"});
   CHECK(f.open_group("/curves/nano").children() == back.names());
-  CHECK(f.open_group("/curves/nano").attribute<std::vector<std::string>>("columns") == back.names());
+  CHECK(f.open_group("/curves/nano").attribute<std::vector<std::string>>("columns") ==
+        back.names());
   CHECK(f.open_group("/curves/nano").attribute<double>("beta") == 0.25);
   Table e = f.read_table("/curves/empty");
   CHECK(e.rows() == 0);
   CHECK(e == empty);
   CHECK(std::holds_alternative<std::vector<std::string>>(e["s"]));
   CHECK(f.read_table("/curves/none").num_columns() == 0);
-  CHECK_THAT(error_of([&] { f.read_table("/curves/missing"); }), Catch::Contains("/curves/missing"));
+  CHECK_THAT(error_of([&] { f.read_table("/curves/missing"); }),
+             Catch::Contains("/curves/missing"));
 }
 
 TEST_CASE("h5: tables: append rows across re-opens (checkpointing)", "[h5]") {
@@ -537,8 +547,10 @@ TEST_CASE("h5: tables: mismatched appends fail and change nothing", "[h5]") {
 
   Table wrong_type;
   for (const auto& name : fewer.names())
-    if (name == "i32") wrong_type.add(name, std::vector<std::int64_t>{1});
-    else wrong_type.add(name, fewer[name]);
+    if (name == "i32")
+      wrong_type.add(name, std::vector<std::int64_t>{1});
+    else
+      wrong_type.add(name, fewer[name]);
   m = error_of([&] { f.append_table("/t", wrong_type); });
   CHECK_THAT(m, Catch::Contains("/t/i32"));
   CHECK_THAT(m, Catch::Contains("int32"));
@@ -563,6 +575,38 @@ TEST_CASE("h5: objects keep working after their File is moved or gone", "[h5]") 
   g = Group();
   File f = File::open(tmp.path);
   CHECK(f.open_group("/keep").attribute<double>("late") == 1.5);
+}
+
+TEST_CASE("h5: no HDF5 id stays open, on errors either", "[h5]") {
+  // Open files, groups, datasets, attributes and named types of every file (H5Inmembers refuses
+  // the library's own id types, so dataspaces and property lists cannot be counted this way).
+  auto open_ids = [] { return H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL); };
+  TempFile tmp;
+  const ssize_t before = open_ids();
+  REQUIRE(before == 0);
+  {
+    File f = File::create(tmp.path, IfExists::Truncate);
+    f.write_table("/t", sample_table(0, 3));
+    f.append_table("/t", sample_table(3, 3));
+    f.write_matrix("/m", std::vector<double>{1, 2}, 2);
+    f.append_rows("/m", std::vector<double>{3, 4}, 2);
+    f.write_array("/a", std::vector<std::string>{"x", "y"});
+    f.set_attribute("s", std::vector<std::string>{"a", "b"});
+    CHECK(f.read_table("/t").rows() == 6);
+    CHECK(f.read_array<std::string>("/a").size() == 2);
+    CHECK(f.attribute<std::vector<std::string>>("s").size() == 2);
+    CHECK_THROWS_AS(f.read_array<double>("/missing"), Error);
+    CHECK_THROWS_AS(f.read_array<double>("/a"), Error);
+    CHECK_THROWS_AS(f.attribute<double>("s"), Error);
+    CHECK_THROWS_AS(f.append_table("/t", sample_table(0, 1).add("x", std::vector<double>{1})),
+                    Error);
+    CHECK_THROWS_AS(f.append_rows("/m", std::vector<double>{1, 2, 3}, 3), Error);
+    CHECK_THROWS_AS(f.write_table("/t", sample_table(0, 1)), Error);
+    CHECK_THROWS_AS(File::open(tmp.path.string() + ".missing"), Error);
+    CHECK_THROWS_AS(File::create(tmp.path), Error);
+    CHECK(open_ids() == 2);  // f's file and root group
+  }
+  CHECK(open_ids() == before);
 }
 
 TEST_CASE("h5: h5py and pandas read tables, arrays and attributes", "[h5][python]") {
@@ -612,8 +656,9 @@ TEST_CASE("h5: benchmark: 100M uint32 write", "[.][benchmark]") {
   };
   auto report = [&](const char* label, const char* name, double write, double sync, double read,
                     double bytes) {
-    std::printf("%-7s %-14s write %5.2f s (%5.0f MB/s)  +sync %5.2f s  read %5.2f s  file %4.0f MB\n",
-                label, name, write, 4.0 * n / write / 1e6, sync, read, bytes / 1e6);
+    std::printf(
+        "%-7s %-14s write %5.2f s (%5.0f MB/s)  +sync %5.2f s  read %5.2f s  file %4.0f MB\n",
+        label, name, write, 4.0 * n / write / 1e6, sync, read, bytes / 1e6);
   };
   {  // the disk's own speed for the same bytes
     TempFile tmp;
@@ -631,8 +676,9 @@ TEST_CASE("h5: benchmark: 100M uint32 write", "[.][benchmark]") {
     const char* name;
     ArrayOptions options;
   };
-  for (const auto& [label, data] : {std::pair<const char*, const std::vector<std::uint32_t>*>{"random", &random},
-                                    {"sorted", &sorted}}) {
+  for (const auto& [label, data] :
+       {std::pair<const char*, const std::vector<std::uint32_t>*>{"random", &random},
+        {"sorted", &sorted}}) {
     for (const Case& c : {Case{"contiguous", {}}, Case{"gzip1", {.gzip = 1, .shuffle = false}},
                           Case{"shuffle+gzip1", {.gzip = 1}}, Case{"shuffle+gzip4", {.gzip = 4}}}) {
       TempFile tmp;
@@ -649,7 +695,8 @@ TEST_CASE("h5: benchmark: 100M uint32 write", "[.][benchmark]") {
       auto back = File::open(tmp.path).read_array<std::uint32_t>("a");
       double read = seconds_since(t0);
       CHECK(back == *data);
-      report(label, c.name, write, sync, read, static_cast<double>(std::filesystem::file_size(tmp.path)));
+      report(label, c.name, write, sync, read,
+             static_cast<double>(std::filesystem::file_size(tmp.path)));
     }
   }
 }
