@@ -1,0 +1,312 @@
+// Seeding strategies and prices (see the header).
+#include "nanoreach/sim/seeding.hpp"
+
+#include <boost/graph/core_numbers.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "nanoreach/graph/bgl.hpp"
+#include "nanoreach/rng.hpp"
+
+namespace nanoreach {
+
+namespace {
+std::string num(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+constexpr const char* kTierKeys[4] = {"campaign.cost_nano", "campaign.cost_micro", "campaign.cost_macro",
+                                      "campaign.cost_mega"};
+}  // namespace
+
+void CostModel::validate() const {
+  for (int t = 0; t < 4; ++t)
+    if (!(range[t][0] > 0 && range[t][1] >= range[t][0] && std::isfinite(range[t][1])))
+      throw ConfigError(kTierKeys[t], "must be [low, high] with 0 < low <= high, got [" + num(range[t][0]) + ", " +
+                                          num(range[t][1]) + "]");
+  if (!(ordinary > 0 && std::isfinite(ordinary)))
+    throw ConfigError("campaign.cost_ordinary", "must be positive, got " + num(ordinary));
+  if (!(a >= 0 && std::isfinite(a))) throw ConfigError("campaign.cost_fixed", "must be non-negative, got " + num(a));
+  if (!(b >= 0 && std::isfinite(b)))
+    throw ConfigError("campaign.cost_per_follower", "must be non-negative, got " + num(b));
+  if (kind == Kind::linear && a == 0 && b == 0)
+    throw ConfigError("campaign.cost_per_follower", "a linear cost model with zero fixed cost and zero cost per "
+                                                    "follower makes every seed free");
+}
+
+double CostModel::cost(Tier t, std::uint64_t followers, const TierThresholds& th) const {
+  if (kind == Kind::linear) return a + b * double(followers);
+  if (t == Tier::none) return ordinary;
+  const int k = static_cast<int>(t) - 1;
+  const double lo_f = double(th.min_followers[k]);
+  const double hi_f = k < 3 ? double(th.min_followers[k + 1]) : 100.0 * lo_f;
+  const double x = std::clamp(std::log(double(followers) / lo_f) / std::log(hi_f / lo_f), 0.0, 1.0);
+  return range[k][0] * std::pow(range[k][1] / range[k][0], x);
+}
+
+const char* strategy_kind_name(StrategyKind k) {
+  switch (k) {
+    case StrategyKind::tier: return "tier";
+    case StrategyKind::random: return "random";
+    case StrategyKind::top_followers: return "top_followers";
+    case StrategyKind::top_degree: return "top_degree";
+    case StrategyKind::top_core: return "top_core";
+    case StrategyKind::budget: return "budget";
+    case StrategyKind::mix: return "mix";
+    case StrategyKind::nominal_reach: return "nominal_reach";
+    case StrategyKind::optimal: return "optimal";
+    case StrategyKind::eigenvector: return "eigenvector";
+  }
+  return "?";
+}
+
+std::optional<StrategyKind> parse_strategy_kind(std::string_view s) {
+  for (StrategyKind k : {StrategyKind::tier, StrategyKind::random, StrategyKind::top_followers, StrategyKind::top_degree,
+                         StrategyKind::top_core, StrategyKind::budget, StrategyKind::mix, StrategyKind::nominal_reach,
+                         StrategyKind::optimal, StrategyKind::eigenvector})
+    if (s == strategy_kind_name(k)) return k;
+  return std::nullopt;
+}
+
+std::vector<node_t> tier_members(const SocialGraph& g, Tier t) {
+  std::vector<node_t> out;
+  for (node_t u = 0; u < g.people(); ++u)
+    if (g.tier[u] == t) out.push_back(u);
+  return out;
+}
+
+std::optional<std::uint64_t> SequentialSampler::next() {
+  if (!shuffled_) {
+    if (2 * (taken_.size() + 1) <= m_) {
+      while (true) {
+        const std::uint64_t x = rs_.below(m_);
+        if (taken_.insert(x).second) return x;
+      }
+    }
+    // More than half taken: list the rest and shuffle it (Fisher-Yates), then hand it out in order.
+    shuffled_ = true;
+    for (std::uint64_t x = 0; x < m_; ++x)
+      if (!taken_.count(x)) rest_.push_back(x);
+    for (std::size_t i = rest_.size(); i > 1; --i) std::swap(rest_[i - 1], rest_[rs_.below(i)]);
+  }
+  if (rest_pos_ >= rest_.size()) return std::nullopt;
+  return rest_[rest_pos_++];
+}
+
+namespace {
+
+std::string field(const StrategySpec& s, const char* f) { return "strategy." + s.name + "." + f; }
+
+// The k largest by score, ties broken by smaller id.
+template <class Score>
+std::vector<node_t> top_k(node_t n, std::uint32_t k, Score score) {
+  std::vector<node_t> ids(n);
+  std::iota(ids.begin(), ids.end(), 0);
+  const std::size_t kk = std::min<std::size_t>(k, n);
+  std::partial_sort(ids.begin(), ids.begin() + kk, ids.end(), [&](node_t a, node_t b) {
+    const auto sa = score(a), sb = score(b);
+    return sa != sb ? sa > sb : a < b;
+  });
+  ids.resize(kk);
+  return ids;
+}
+
+}  // namespace
+
+Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel& costs, std::uint64_t master_seed,
+                   std::optional<std::vector<node_t>> computed)
+    : spec_(spec), ex_(ex), costs_(costs),
+      key_(rng::derive(master_seed, rng::Purpose::seeding, rng::name_label(spec.name.data(), spec.name.size()))) {
+  costs_.validate();
+  const SocialGraph& g = ex.graph();
+  const node_t n = g.people();
+  auto need_k = [&](std::uint64_t available, const std::string& what) {
+    if (spec_.k == 0) throw ConfigError(field(spec_, "k"), "must be at least 1");
+    if (spec_.k > available)
+      throw ConfigError(field(spec_, "k"), "is " + std::to_string(spec_.k) + " but " + what + " has only " +
+                                               std::to_string(available) + " people");
+  };
+  auto tier_pool = [&]() {
+    if (!spec_.tier) {
+      std::vector<node_t> all(n);
+      std::iota(all.begin(), all.end(), 0);
+      return all;
+    }
+    std::vector<node_t> pool = tier_members(g, *spec_.tier);
+    if (pool.empty())
+      throw ConfigError(field(spec_, "tier"), std::string("the ") + tier_name(*spec_.tier) +
+                                                  " tier is empty in this graph (thresholds " +
+                                                  std::to_string(g.thresholds.min_followers[0]) + "/" +
+                                                  std::to_string(g.thresholds.min_followers[1]) + "/" +
+                                                  std::to_string(g.thresholds.min_followers[2]) + "/" +
+                                                  std::to_string(g.thresholds.min_followers[3]) + " followers)");
+    return pool;
+  };
+  auto cheapest = [&](const std::vector<node_t>& pool) {
+    double c = INFINITY;
+    for (node_t u : pool) c = std::min(c, price(u));
+    return c;
+  };
+  switch (spec_.kind) {
+    case StrategyKind::tier:
+      if (!spec_.tier) throw ConfigError(field(spec_, "tier"), "is required for kind = \"tier\"");
+      pool_ = tier_pool();
+      need_k(pool_.size(), std::string("the ") + tier_name(*spec_.tier) + " tier");
+      break;
+    case StrategyKind::random:
+      need_k(n, "the population");
+      break;
+    case StrategyKind::top_followers:
+      need_k(n, "the population");
+      fixed_ = fixed_set(top_k(n, spec_.k, [&](node_t u) { return g.followers(u); }));
+      break;
+    case StrategyKind::top_degree:
+      need_k(n, "the population");
+      fixed_ = fixed_set(top_k(n, spec_.k, [&](node_t u) { return g.strong.degree(u); }));
+      break;
+    case StrategyKind::top_core: {
+      need_k(n, "the population");
+      std::vector<std::uint32_t> core(n);
+      boost::core_numbers(g.strong, boost::make_iterator_property_map(core.begin(), get(boost::vertex_index, g.strong)));
+      fixed_ = fixed_set(top_k(n, spec_.k, [&](node_t u) {
+        return (std::uint64_t(core[u]) << 32) | g.strong.degree(u);
+      }));
+      break;
+    }
+    case StrategyKind::budget: {
+      pool_ = tier_pool();
+      if (!(spec_.budget > 0)) throw ConfigError(field(spec_, "budget"), "must be positive, got " + num(spec_.budget));
+      const double c = cheapest_ = cheapest(pool_);
+      if (c > spec_.budget)
+        throw ConfigError(field(spec_, "budget"), "of $" + num(spec_.budget) + " buys nobody: the cheapest " +
+                                                      (spec_.tier ? tier_name(*spec_.tier) : "person") + " costs $" +
+                                                      num(c));
+      break;
+    }
+    case StrategyKind::mix: {
+      if (spec_.mix_tiers.empty() || spec_.mix_tiers.size() != spec_.mix_shares.size())
+        throw ConfigError(field(spec_, "shares"), "needs one share per tier in strategy." + spec_.name + ".tiers");
+      double total = 0;
+      for (double s : spec_.mix_shares) {
+        if (!(s >= 0)) throw ConfigError(field(spec_, "shares"), "shares must be non-negative");
+        total += s;
+      }
+      if (std::abs(total - 1.0) > 1e-9)
+        throw ConfigError(field(spec_, "shares"), "must add up to 1, got " + num(total));
+      if (!(spec_.budget > 0)) throw ConfigError(field(spec_, "budget"), "must be positive, got " + num(spec_.budget));
+      for (Tier t : spec_.mix_tiers) {
+        std::vector<node_t> pool = tier_members(g, t);
+        if (pool.empty())
+          throw ConfigError(field(spec_, "tiers"), std::string("the ") + tier_name(t) + " tier is empty in this graph");
+        mix_cheapest_.push_back(cheapest(pool));
+        mix_pools_.push_back(std::move(pool));
+      }
+      break;
+    }
+    case StrategyKind::nominal_reach: {
+      pool_ = tier_pool();
+      if (!(spec_.reach > 0)) throw ConfigError(field(spec_, "reach"), "must be positive, got " + num(spec_.reach));
+      std::uint64_t total = 0;
+      for (node_t u : pool_) total += g.followers(u);
+      if (double(total) < spec_.reach)
+        throw ConfigError(field(spec_, "reach"), "asks for " + num(spec_.reach) + " followers but the whole pool has " +
+                                                     std::to_string(total));
+      break;
+    }
+    case StrategyKind::optimal:
+    case StrategyKind::eigenvector:
+      if (!computed) throw Error("strategy " + spec_.name + ": no computed seed set was supplied");
+      fixed_ = fixed_set(std::move(*computed));
+      break;
+  }
+}
+
+std::uint32_t Strategy::sponsored_posts() const {
+  return spec_.sponsored_posts ? *spec_.sponsored_posts : ex_.campaign().sponsored_posts;
+}
+
+double Strategy::price(node_t u) const {
+  const SocialGraph& g = ex_.graph();
+  return costs_.cost(g.tier[u], g.followers(u), g.thresholds);
+}
+
+SeedSet Strategy::fixed_set(std::vector<node_t> people) const {
+  SeedSet s;
+  s.people = std::move(people);
+  for (node_t u : s.people) {
+    s.cost += price(u);
+    s.followers += ex_.graph().followers(u);
+  }
+  return s;
+}
+
+SeedSet Strategy::spend(const std::vector<node_t>& pool, double cheapest, double budget, rng::Stream& rs) const {
+  SeedSet s;
+  SequentialSampler sampler(pool.size(), rs);
+  double left = budget;
+  while (left >= cheapest) {
+    const auto i = sampler.next();
+    if (!i) break;
+    const node_t u = pool[*i];
+    const double c = price(u);
+    if (c > left) continue;
+    left -= c;
+    s.people.push_back(u);
+    s.cost += c;
+    s.followers += ex_.graph().followers(u);
+  }
+  return s;
+}
+
+SeedSet Strategy::draw(std::uint32_t run) const {
+  if (fixed_) return *fixed_;
+  rng::Stream rs(key_, run);
+  const SocialGraph& g = ex_.graph();
+  SeedSet s;
+  switch (spec_.kind) {
+    case StrategyKind::tier:
+    case StrategyKind::random: {
+      const std::uint64_t m = spec_.kind == StrategyKind::tier ? pool_.size() : g.people();
+      SequentialSampler sampler(m, rs);
+      for (std::uint32_t i = 0; i < spec_.k; ++i) {
+        const std::uint64_t x = *sampler.next();
+        s.people.push_back(spec_.kind == StrategyKind::tier ? pool_[x] : static_cast<node_t>(x));
+      }
+      for (node_t u : s.people) {
+        s.cost += price(u);
+        s.followers += g.followers(u);
+      }
+      return s;
+    }
+    case StrategyKind::budget:
+      return spend(pool_, cheapest_, spec_.budget, rs);
+    case StrategyKind::mix: {
+      for (std::size_t i = 0; i < mix_pools_.size(); ++i) {
+        SeedSet part = spend(mix_pools_[i], mix_cheapest_[i], spec_.budget * spec_.mix_shares[i], rs);
+        s.people.insert(s.people.end(), part.people.begin(), part.people.end());
+        s.cost += part.cost;
+        s.followers += part.followers;
+      }
+      return s;
+    }
+    case StrategyKind::nominal_reach: {
+      SequentialSampler sampler(pool_.size(), rs);
+      while (double(s.followers) < spec_.reach) {
+        const node_t u = pool_[*sampler.next()];
+        s.people.push_back(u);
+        s.cost += price(u);
+        s.followers += g.followers(u);
+      }
+      return s;
+    }
+    default:
+      break;
+  }
+  return s;
+}
+
+}  // namespace nanoreach
