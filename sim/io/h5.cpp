@@ -331,6 +331,7 @@ std::pair<ObjectHandle, std::string> parent_and_leaf(hid_t loc, std::string_view
 struct Layout {
   std::vector<hsize_t> dims;
   bool extensible = false;     // unlimited along the first dimension
+  bool extensible_all = false; // unlimited along every dimension (matrices whose rows may grow)
   std::vector<hsize_t> chunk;  // empty: contiguous
   int gzip = 0;
   bool shuffle = false;
@@ -340,6 +341,7 @@ DatasetHandle create_dataset(hid_t parent, const std::string& leaf, hid_t file_t
                              const Layout& layout, const Where& w) {
   std::vector<hsize_t> maxdims = layout.dims;
   if (layout.extensible) maxdims[0] = H5S_UNLIMITED;
+  if (layout.extensible_all) std::fill(maxdims.begin(), maxdims.end(), H5S_UNLIMITED);
   DataspaceHandle space(
       H5Screate_simple(static_cast<int>(layout.dims.size()), layout.dims.data(), maxdims.data()));
   if (!space) fail(w, "cannot create the dataspace of");
@@ -742,6 +744,7 @@ void write_matrix_impl(hid_t loc, std::string_view path, std::span<const T> valu
   Layout layout;
   layout.dims = {values.size() / cols, cols};
   layout.extensible = true;
+  layout.extensible_all = true;
   layout.chunk = matrix_chunk<T>(cols);
   layout.gzip = 4;
   layout.shuffle = true;
@@ -780,11 +783,29 @@ void append_rows_impl(hid_t loc, std::string_view path, std::span<const T> value
   DatasetHandle ds = open_dataset_at(loc, path, w);
   std::vector<hsize_t> dims = dims_of(ds.get(), w);
   if (dims.size() != 2) fail(w, "cannot append rows to", ": it is " + shape_text(dims), false);
-  if (dims[1] != cols)
-    fail(w, "cannot append rows to",
-         ": it has " + std::to_string(dims[1]) + " columns, the new rows " + std::to_string(cols),
-         false);
   check_stored_type<T>(ds.get(), w, "cannot append rows to");
+  if (cols > dims[1]) {
+    // Wider rows: grow every row; HDF5 fills the new cells with zeros.
+    DataspaceHandle space(H5Dget_space(ds.get()));
+    hsize_t maxdims[2];
+    H5Sget_simple_extent_dims(space.get(), nullptr, maxdims);
+    if (maxdims[1] != H5S_UNLIMITED)
+      fail(w, "cannot append rows to",
+           ": it has " + std::to_string(dims[1]) + " fixed columns, the new rows " +
+               std::to_string(cols),
+           false);
+    hsize_t wider[2] = {dims[0], cols};
+    if (H5Dset_extent(ds.get(), wider) < 0) fail(w, "cannot widen");
+    dims[1] = cols;
+  }
+  if (cols < dims[1]) {
+    // Narrower rows: pad them with zeros to the matrix's width.
+    std::vector<T> padded(values.size() / cols * dims[1], T{});
+    for (std::size_t r = 0; r < values.size() / cols; ++r)
+      std::copy_n(values.begin() + r * cols, cols, padded.begin() + r * dims[1]);
+    append_raw(ds.get(), native_type<T>(), padded.data(), padded.size() / dims[1], w);
+    return;
+  }
   append_raw(ds.get(), native_type<T>(), values.data(), values.size() / cols, w);
 }
 

@@ -275,9 +275,11 @@ class Group : public Object {
     static_assert(sizeof(T) == 0, "read_array<T>: unsupported T (see h5.hpp)");
   }
 
-  // --- 2-D matrices of double, int64, uint32, extensible along rows. `values` is row-major with
-  // `cols` > 0 columns and a multiple of cols entries. write_matrix: Error if `path` exists.
-  // append_rows: creates the matrix if missing; Error if cols or the element type differ.
+  // --- 2-D matrices of double, int64, uint32, extensible along rows and columns. `values` is
+  // row-major with `cols` > 0 columns and a multiple of cols entries. write_matrix: Error if `path`
+  // exists. append_rows: creates the matrix if missing; rows narrower than the matrix are padded
+  // with zeros, wider ones widen the matrix (earlier rows padded with zeros); Error if the element
+  // type differs.
   void write_matrix(std::string_view path, std::span<const double> values, std::size_t cols);
   void write_matrix(std::string_view path, std::span<const std::int64_t> values, std::size_t cols);
   void write_matrix(std::string_view path, std::span<const std::uint32_t> values, std::size_t cols);
