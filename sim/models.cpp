@@ -31,17 +31,17 @@ std::optional<ModelKind> parse_model(std::string_view name) {
 
 void ThresholdParams::validate() const {
   if (!(phi >= 0.0 && std::isfinite(phi)) || (!absolute && phi > 1.0))
-    throw ConfigError("threshold.phi", absolute ? "must be a non-negative weight, got " + num(phi)
+    throw ConfigError("model.threshold.phi", absolute ? "must be a non-negative weight, got " + num(phi)
                                                 : "is a share of contacts and must be in [0, 1], got " + num(phi));
   if (!(spread >= 0.0 && std::isfinite(spread)))
-    throw ConfigError("threshold.spread", "must be non-negative, got " + num(spread));
+    throw ConfigError("model.threshold.spread", "must be non-negative, got " + num(spread));
   if (!(audience_weight >= 0.0 && std::isfinite(audience_weight)))
-    throw ConfigError("threshold.audience_weight", "must be non-negative, got " + num(audience_weight));
+    throw ConfigError("model.threshold.audience_weight", "must be non-negative, got " + num(audience_weight));
 }
 
 void SirParams::validate() const {
   if (!(recovery >= 0.0 && recovery <= 1.0))
-    throw ConfigError("sir.recovery", "is a probability per step and must be in [0, 1], got " + num(recovery));
+    throw ConfigError("model.sir.recovery", "is a probability per step and must be in [0, 1], got " + num(recovery));
 }
 
 std::vector<double> threshold_in_weights(const Exposure& ex, double audience_weight) {

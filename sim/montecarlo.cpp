@@ -43,7 +43,7 @@ McOutcome run_monte_carlo(const Exposure& ex, const Model& m, const Strategy& s,
   const int threads = omp_get_max_threads();
   for (int t = 0; t < threads; ++t) scratch.get(t, n);  // allocate outside the parallel region
   std::atomic<std::uint64_t> finished{0};
-  const std::uint32_t batch = p.target > 0 ? p.batch : p.runs;
+  const std::uint32_t batch = p.batch;
   std::uint32_t start = 0;
   double sum = 0, sum2 = 0;
   while (start < p.runs) {
@@ -75,6 +75,7 @@ McOutcome run_monte_carlo(const Exposure& ex, const Model& m, const Strategy& s,
       }
     }
     bool stopped = false;
+    std::vector<RunRecord> finished_batch;
     for (std::uint32_t r = start; r < end; ++r) {
       if (!done[r]) {
         stopped = true;
@@ -83,7 +84,9 @@ McOutcome run_monte_carlo(const Exposure& ex, const Model& m, const Strategy& s,
       const double x = double(slot[r].result.reach);
       sum += x;
       sum2 += x * x;
+      if (control.on_batch) finished_batch.push_back(slot[r]);
     }
+    if (control.on_batch) control.on_batch(finished_batch);
     if (control.progress) control.progress(finished.load());
     if (stopped) {
       out.complete = false;

@@ -6,7 +6,8 @@
 // Strategies share the cascade stream run by run (common random numbers), so two strategies are
 // compared on the same random "world" in run i, which sharpens their difference without biasing
 // either mean.
-// Adaptive stopping: runs go in batches of fixed size; after each batch, if at least min_runs are done
+// Runs go in batches of fixed size (for checkpoints and for adaptive stopping). Adaptive stopping:
+// after each batch, if at least min_runs are done
 // and the 95% confidence half-width of the mean reach is at most `target` times the mean, stop. The
 // decision depends only on the finished runs, never on the thread count.
 // A stop request (SIGINT/SIGTERM in the program) is honoured at run boundaries: runs in flight finish,
@@ -61,6 +62,9 @@ class ScratchPool {
 struct McControl {
   const std::atomic<bool>* stop = nullptr;
   std::function<void(std::uint64_t done)> progress;  // called from one thread as runs finish
+  // Called on the calling thread after every batch with that batch's finished runs, in run order
+  // (for checkpointing).
+  std::function<void(const std::vector<RunRecord>& batch)> on_batch;
 };
 
 McOutcome run_monte_carlo(const Exposure& ex, const Model& m, const Strategy& s, const McParams& p,

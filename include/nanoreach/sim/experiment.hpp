@@ -1,0 +1,59 @@
+// Experiment files: the schema of every configuration key, and the typed experiment it describes.
+//
+// The schema is the single source of truth for keys: their types, defaults, ranges and meanings.
+// `nanoreach run --print-defaults` prints it as an annotated TOML file and the README's key table is
+// generated from it (a test keeps the two equal). spec_from_config() turns a validated Config into an
+// ExperimentSpec, re-raising any out-of-range value as a ConfigError with the line it came from.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nanoreach/graph/build.hpp"
+#include "nanoreach/io/config.hpp"
+#include "nanoreach/sim/models.hpp"
+#include "nanoreach/sim/montecarlo.hpp"
+#include "nanoreach/sim/seeding.hpp"
+
+namespace nanoreach {
+
+struct ImmSettings {
+  double epsilon = 0.1;
+  double ell = 1.0;
+};
+
+struct ExperimentSpec {
+  std::uint64_t seed = 1;
+  GraphSpec graph;
+  Campaign campaign;
+  double budget = 50000;          // campaign.budget: default budget of budget/mix/optimal strategies
+  CostModel costs;
+  std::vector<ModelKind> models = {ModelKind::ic};
+  ThresholdParams threshold;
+  SirParams sir;
+  std::vector<StrategySpec> strategies;
+  McParams runs;
+  ImmSettings imm;
+  bool curves = true;
+  bool save_graph = false;
+};
+
+std::shared_ptr<const io::Schema> experiment_schema();
+
+// Typed experiment from a validated Config. Throws ConfigError (with the file line where known).
+ExperimentSpec spec_from_config(const io::Config& cfg);
+// Only the graph part ([graph], [audience], [tiers], seed): for `nanoreach graph`.
+GraphSpec graph_spec_from_config(const io::Config& cfg);
+
+// A text that is equal for two configurations exactly when they build the same graph: the
+// effective values of seed and every graph.*, audience.* and tiers.* key.
+std::string graph_identity(const io::Config& cfg);
+
+// The line `cfg` gives key (also strategy.<name>.<field>), 0 when unknown; and a ConfigError
+// with that line filled in when it had none.
+long config_line(const io::Config& cfg, const std::string& key);
+ConfigError with_line(const io::Config& cfg, const ConfigError& e);
+
+}  // namespace nanoreach

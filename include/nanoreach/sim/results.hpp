@@ -1,0 +1,62 @@
+// Result files: what goes where in HDF5, and the summary statistics derived from the runs.
+//
+// Layout (also the README's table):
+//   /                 attributes: nanoreach_version, git_revision, config (TOML after overrides), seed,
+//                     threads, mpi_ranks, host, start_time, end_time, command_line, complete
+//   /graph            the statistics of `nanoreach graph` (attributes, histograms), and with
+//                     output.save_graph the CSR arrays (/graph/strong, /graph/audience, /graph/tier)
+//   /runs             one row per run: columns below (a columnar table: equal-length 1-D datasets)
+//   /summary          one row per (strategy, model) [and point, in sweeps], derived from /runs alone
+//   /curves/<strategy>/<model>     runs x steps: people who adopted at each step (0 after the end);
+//                                  rows in the order of that strategy and model's rows in /runs
+//   /curves/<strategy>/sir_infected  runs x steps: people infectious at each step (sir only)
+// Summary statistics are a pure function of /runs (and the population size), so `nanoreach merge` and
+// readers recompute exactly what `nanoreach run` wrote.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nanoreach/graph/stats.hpp"
+#include "nanoreach/io/h5.hpp"
+#include "nanoreach/sim/experiment.hpp"
+
+namespace nanoreach {
+
+// The runs of one strategy under one model, as rows of /runs (with a `point` column in sweeps).
+io::h5::Table runs_rows(const std::string& strategy, ModelKind model, const std::vector<RunRecord>& runs,
+                        std::int64_t point = -1);
+
+// Per-strategy facts the summary reports beside the statistics.
+struct StrategyFacts {
+  std::string kind, tier;
+  double budget = 0;
+};
+
+// /summary from /runs: one row per (point,) strategy, model, in order of first appearance.
+// `facts` gives kind/tier/budget per strategy name; runs.target decides the `converged` column.
+io::h5::Table summarize(const io::h5::Table& runs, std::uint64_t people,
+                        const std::vector<std::pair<std::string, StrategyFacts>>& facts, double target);
+
+// Quantile of sorted values by linear interpolation (numpy's default, "type 7").
+double quantile_sorted(const std::vector<double>& sorted, double q);
+
+// Appends a block of runs to an open result file: /runs rows and, if curves, /curves rows.
+void append_block(io::h5::File& f, const std::string& strategy, ModelKind model, const std::vector<RunRecord>& runs,
+                  bool curves, std::int64_t point = -1);
+
+// Writes /graph: statistics, generator parameters, and optionally the CSR arrays.
+void write_graph_group(io::h5::Group& root, const SocialGraph& g, const GraphStats& stats, const GraphSpec& spec,
+                       std::uint64_t seed, double build_seconds, bool save_graph);
+
+// Reads a graph saved by write_graph_group(..., save_graph = true); tiers are recut by `rule`.
+SocialGraph read_saved_graph(const std::string& path, const TierRule& rule);
+
+// Strategy facts from a spec.
+std::vector<std::pair<std::string, StrategyFacts>> strategy_facts(const ExperimentSpec& spec);
+
+// "2026-11-27T03:21:30Z"
+std::string utc_now();
+
+}  // namespace nanoreach

@@ -1,0 +1,67 @@
+// `nanoreach run` as a library call: an experiment file in, a self-describing HDF5 file out.
+//
+// Order of work: everything that can be wrong with the input is checked before the output file is
+// touched (keys and values, then the graph, then every strategy against the graph); an existing
+// output is refused without `force`. Results go to OUT.partial, which is flushed after every batch of
+// runs (a crash loses at most the runs in flight) and renamed to OUT when every planned run is done.
+// A stop request ends the work at the next run boundary: finished runs and their summary are
+// written with complete = false, the file keeps its .partial name, and Interrupted is thrown.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "nanoreach/graph/stats.hpp"
+#include "nanoreach/io/h5.hpp"
+#include "nanoreach/sim/experiment.hpp"
+#include "nanoreach/sim/results.hpp"
+
+namespace nanoreach {
+
+struct RunOptions {
+  std::filesystem::path out;
+  bool force = false;
+  std::string command_line;
+  int mpi_ranks = 1;
+  const std::atomic<bool>* stop = nullptr;
+  std::function<void(const std::string& stage)> stage;                              // one line per stage
+  std::function<void(std::uint64_t done, std::uint64_t planned)> progress;         // runs in the stage
+};
+
+struct RunReport {
+  bool complete = false;
+  std::filesystem::path written;
+  io::h5::Table summary;
+  std::uint64_t people = 0;
+};
+
+RunReport run_experiment(const io::Config& cfg, const RunOptions& options);
+
+// The graph of an experiment, with its statistics and build time.
+struct BuiltGraph {
+  SocialGraph graph;
+  GraphStats stats;
+  double seconds = 0;
+};
+std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::uint64_t seed);
+
+// A campaign bound to a graph: exposure, prepared models, strategies (checked against the graph).
+struct BoundCampaign {
+  std::unique_ptr<Exposure> exposure;
+  std::vector<Model> models;
+  std::vector<std::unique_ptr<Strategy>> strategies;
+};
+std::unique_ptr<BoundCampaign> bind_campaign(const SocialGraph& g, const ExperimentSpec& spec, const io::Config& cfg);
+
+// Root attributes every result file carries.
+void write_root_attributes(io::h5::File& f, const io::Config& cfg, const ExperimentSpec& spec,
+                           const RunOptions& options, const std::string& start_time);
+
+// The output path's sibling that receives the work in progress.
+std::filesystem::path partial_path(const std::filesystem::path& out);
+
+}  // namespace nanoreach

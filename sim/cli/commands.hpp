@@ -1,0 +1,33 @@
+// The program's commands: each parses nothing (main.cpp does), loads, runs, writes.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace nanoreach::cli {
+
+// Options shared by commands that read an experiment file.
+struct Common {
+  std::string config;                 // path; empty: built-in defaults
+  std::vector<std::string> sets;      // --set key=value
+  long long seed = -1;                // --seed (overrides `seed`)
+  int threads = 0;                    // --threads (0: OpenMP's default)
+  bool force = false;
+  bool quiet = false;
+  std::string out;
+  std::string command_line;
+};
+
+extern std::atomic<bool> g_stop;  // set by SIGINT/SIGTERM
+
+int cmd_graph(const Common& c, bool save_graph);
+int cmd_run(const Common& c);
+int cmd_print_defaults();
+int cmd_info(const std::string& path);
+int cmd_bench(const Common& c, const std::string& graph, int cascades);
+int cmd_sweep(const Common& c, const std::string& shard, bool resume);
+int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bool force);
+int cmd_keys_markdown();
+
+}  // namespace nanoreach::cli

@@ -1,0 +1,86 @@
+// nanoreach: the command line. Parse, dispatch, and catch errors once at the top.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+
+#include "commands.hpp"
+#include "nanoreach/error.hpp"
+
+namespace {
+
+void on_signal(int) { nanoreach::cli::g_stop.store(true); }
+
+void experiment_options(CLI::App* app, nanoreach::cli::Common& c, bool config_required) {
+  auto* opt = app->add_option("config", c.config, "experiment file (TOML)");
+  if (config_required) opt->required()->check(CLI::ExistingFile);
+  else opt->check(CLI::ExistingFile);
+  app->add_option("--set", c.sets, "override a key: --set graph.people=20000 (repeatable)")->take_all();
+  app->add_option("--seed", c.seed, "master seed (overrides `seed`)")->check(CLI::NonNegativeNumber);
+  app->add_option("--threads", c.threads, "OpenMP threads (default: all cores)")->check(CLI::PositiveNumber);
+  app->add_option("--out", c.out, "output HDF5 file");
+  app->add_flag("--force", c.force, "overwrite an existing output file");
+  app->add_flag("--quiet", c.quiet, "no progress, no tables");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace nanoreach::cli;
+  CLI::App app{"nanoreach: do many nano-influencers spread a message further than a few mega-influencers?"};
+  app.require_subcommand(1);
+  Common c;
+  for (int i = 0; i < argc; ++i) c.command_line += (i ? " " : "") + std::string(argv[i]);
+
+  auto* graph = app.add_subcommand("graph", "build a social graph, print and store its statistics");
+  experiment_options(graph, c, false);
+  bool save_graph = false;
+  graph->add_flag("--save-graph", save_graph, "also store the CSR arrays (a notebook can load the network)");
+
+  auto* run = app.add_subcommand("run", "run an experiment: Monte Carlo cascades per strategy and model");
+  experiment_options(run, c, false);
+  bool print_defaults = false, keys_markdown = false;
+  run->add_flag("--print-defaults", print_defaults, "print a complete annotated experiment file and exit");
+  run->add_flag("--keys-markdown", keys_markdown, "print the table of every key (Markdown) and exit");
+
+  auto* info = app.add_subcommand("info", "show what a result file holds");
+  std::string info_path;
+  info->add_option("file", info_path, "result file (HDF5)")->required()->check(CLI::ExistingFile);
+
+  auto* bench = app.add_subcommand("bench", "measure cascade speed against a plain BFS on the same graph");
+  experiment_options(bench, c, false);
+  std::string bench_graph = "all";
+  int cascades = 200;
+  bench->add_option("--graph", bench_graph, "ba (Barabasi-Albert 100k, m = 10), dunbar (the configured graph), or all")
+      ->check(CLI::IsMember({"ba", "dunbar", "all"}));
+  bench->add_option("--cascades", cascades, "cascades per measurement")->check(CLI::PositiveNumber);
+
+  CLI11_PARSE(app, argc, argv);
+
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends the program at once
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+
+  try {
+    if (*graph) return cmd_graph(c, save_graph);
+    if (*run) {
+      if (print_defaults) return cmd_print_defaults();
+      if (keys_markdown) return cmd_keys_markdown();
+      return cmd_run(c);
+    }
+    if (*info) return cmd_info(info_path);
+    if (*bench) return cmd_bench(c, bench_graph, cascades);
+  } catch (const nanoreach::Interrupted& e) {
+    std::fprintf(stderr, "nanoreach: %s\n", e.what());
+    return 130;
+  } catch (const nanoreach::Error& e) {
+    std::fprintf(stderr, "nanoreach: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nanoreach: internal error: %s\n", e.what());
+    return 3;
+  }
+  return 0;
+}

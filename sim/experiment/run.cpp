@@ -1,0 +1,153 @@
+// The experiment runner (see runner.hpp).
+#include <omp.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <system_error>
+
+#include "nanoreach/sim/imm.hpp"
+#include "nanoreach/sim/runner.hpp"
+
+namespace nanoreach {
+
+namespace h5 = io::h5;
+
+std::filesystem::path partial_path(const std::filesystem::path& out) { return out.string() + ".partial"; }
+
+std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::uint64_t seed) {
+  auto b = std::make_unique<BuiltGraph>();
+  const auto t0 = std::chrono::steady_clock::now();
+  b->graph = spec.source == GraphSpec::Source::saved ? read_saved_graph(spec.path, spec.tiers) : build_graph(spec, seed);
+  b->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  b->stats = compute_stats(b->graph, seed);
+  return b;
+}
+
+namespace {
+
+// Seed sets that come from IMM or centrality rather than from the strategy itself.
+std::optional<std::vector<node_t>> computed_seeds(const StrategySpec& s, const Exposure& ex,
+                                                  const ExperimentSpec& spec, const Strategy* pricing) {
+  if (s.kind != StrategyKind::optimal) return std::nullopt;
+  ImmParams p;
+  p.epsilon = spec.imm.epsilon;
+  p.ell = spec.imm.ell;
+  const std::uint64_t seed = rng::derive(spec.seed, rng::Purpose::imm, rng::name_label(s.name.data(), s.name.size()));
+  if (s.k > 0 && !(s.budget > 0)) return imm_topk(ex, s.k, p, seed).seeds;
+  std::vector<double> cost(ex.graph().people());
+  for (node_t u = 0; u < ex.graph().people(); ++u) cost[u] = pricing->price(u);
+  return imm_budget(ex, cost, s.budget, p, seed).seeds;
+}
+
+}  // namespace
+
+std::unique_ptr<BoundCampaign> bind_campaign(const SocialGraph& g, const ExperimentSpec& spec, const io::Config& cfg) {
+  auto b = std::make_unique<BoundCampaign>();
+  b->exposure = std::make_unique<Exposure>(g, spec.campaign);
+  for (ModelKind m : spec.models)
+    b->models.push_back(m == ModelKind::ic          ? Model::ic()
+                        : m == ModelKind::threshold ? Model::threshold(*b->exposure, spec.threshold)
+                                                    : Model::sir(spec.sir));
+  try {
+    for (const StrategySpec& s : spec.strategies) {
+      std::optional<std::vector<node_t>> computed;
+      if (s.kind == StrategyKind::optimal) {
+        // A random strategy of the same name prices people; it is never drawn from.
+        StrategySpec pricing = s;
+        pricing.kind = StrategyKind::random;
+        pricing.k = 1;
+        const Strategy prices(pricing, *b->exposure, spec.costs, spec.seed);
+        computed = computed_seeds(s, *b->exposure, spec, &prices);
+        if (computed->empty())
+          throw ConfigError("strategy." + s.name + ".budget", "buys nobody on this graph");
+      }
+      b->strategies.push_back(std::make_unique<Strategy>(s, *b->exposure, spec.costs, spec.seed, computed));
+    }
+  } catch (const ConfigError& e) {
+    throw with_line(cfg, e);
+  }
+  return b;
+}
+
+void write_root_attributes(h5::File& f, const io::Config& cfg, const ExperimentSpec& spec, const RunOptions& o,
+                           const std::string& start_time) {
+  f.set_attribute("nanoreach_version", NANOREACH_VERSION);
+  f.set_attribute("git_revision", NANOREACH_GIT_REV);
+  f.set_attribute("config", cfg.to_toml(true));
+  f.set_attribute("seed", static_cast<unsigned long long>(spec.seed));
+  f.set_attribute("threads", omp_get_max_threads());
+  f.set_attribute("mpi_ranks", o.mpi_ranks);
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  f.set_attribute("host", host);
+  f.set_attribute("start_time", start_time);
+  f.set_attribute("end_time", "");
+  f.set_attribute("command_line", o.command_line);
+  f.set_attribute("complete", false);
+}
+
+RunReport run_experiment(const io::Config& cfg, const RunOptions& o) {
+  auto stage = [&](const std::string& s) {
+    if (o.stage) o.stage(s);
+  };
+  const std::string start_time = utc_now();
+  const ExperimentSpec spec = spec_from_config(cfg);
+  if (std::filesystem::exists(o.out) && !o.force)
+    throw InputError(o.out.string() + " already exists; pass --force to overwrite it");
+
+  stage("building the graph");
+  const auto built = build_experiment_graph(spec.graph, spec.seed);
+  stage("preparing " + std::to_string(spec.strategies.size()) + " strategies");
+  const auto bound = bind_campaign(built->graph, spec, cfg);
+
+  const std::filesystem::path partial = partial_path(o.out);
+  RunReport report;
+  report.people = built->graph.people();
+  {
+    h5::File f = h5::File::create(partial, h5::IfExists::Truncate);
+    write_root_attributes(f, cfg, spec, o, start_time);
+    write_graph_group(f, built->graph, built->stats, spec.graph, spec.seed, built->seconds, spec.save_graph);
+    f.flush();
+
+    ScratchPool scratch;
+    bool stopped = false;
+    for (std::size_t si = 0; si < bound->strategies.size() && !stopped; ++si) {
+      const Strategy& st = *bound->strategies[si];
+      for (const Model& m : bound->models) {
+        if (o.stop && o.stop->load()) {
+          stopped = true;
+          break;
+        }
+        stage("strategy " + st.spec().name + ", model " + model_name(m.kind()));
+        McControl control;
+        control.stop = o.stop;
+        if (o.progress) control.progress = [&](std::uint64_t done) { o.progress(done, spec.runs.runs); };
+        control.on_batch = [&](const std::vector<RunRecord>& batch) {
+          append_block(f, st.spec().name, m.kind(), batch, spec.curves);
+          f.flush();
+        };
+        const McOutcome out = run_monte_carlo(*bound->exposure, m, st, spec.runs,
+                                              cascade_key(spec.seed, m.kind()), scratch, control);
+        if (!out.complete) stopped = true;
+      }
+    }
+    const h5::Table runs = f.exists("/runs") ? f.read_table("/runs") : h5::Table();
+    report.summary = summarize(runs, report.people, strategy_facts(spec), spec.runs.target);
+    f.write_table("/summary", report.summary);
+    f.set_attribute("end_time", utc_now());
+    report.complete = !stopped;
+    f.set_attribute("complete", report.complete);
+    f.flush();
+  }
+  if (!report.complete) {
+    report.written = partial;
+    return report;
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial, o.out, ec);
+  if (ec) throw InputError("cannot rename " + partial.string() + " to " + o.out.string() + ": " + ec.message());
+  report.written = o.out;
+  return report;
+}
+
+}  // namespace nanoreach
