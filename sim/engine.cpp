@@ -7,15 +7,17 @@
 namespace nanoreach {
 
 namespace {
-constexpr std::uint64_t kTimeMask = 0xFFFFFF;
-constexpr int kOriginShift = 24;
-constexpr std::uint64_t kActive = std::uint64_t(1) << 28;
-constexpr std::uint64_t kScheduled = std::uint64_t(1) << 29;
-constexpr std::uint64_t kTouched = std::uint64_t(1) << 30;  // threshold: acc/need initialised
+// A person's info word, valid when their stamp is the run's epoch.
+constexpr std::uint32_t kTimeMask = 0xFFFFFF;
+constexpr std::uint32_t kScheduled = 1u << 29;
+constexpr std::uint32_t kWeighed = 1u << 30;  // threshold: acc/need initialised
+// A bucket entry: the person and the attribution code of whoever scheduled them; sorting entries
+// sorts by person.
+constexpr std::uint64_t entry(node_t v, int origin) { return (std::uint64_t(v) << 8) | std::uint64_t(origin); }
 constexpr std::uint32_t kMaxTime = 0xFFFFFF;
 }  // namespace
 
-Scratch::Scratch(node_t people) : state_(people, 0) {}
+Scratch::Scratch(node_t people) : stamp_(people, 0), info_(people, 0) {}
 
 double threshold_needed(const Model& m, std::uint64_t key, std::uint32_t run, node_t v) {
   const ThresholdParams& p = m.threshold_params();
@@ -45,74 +47,104 @@ std::uint32_t sir_delay(rng::Stream& rs, double beta, double T, std::uint32_t pe
 class EngineAccess {
  public:
   EngineAccess(const Exposure& ex, const Model& m, const CascadeInput& in, Scratch& s, RunResult& out)
-      : ex_(ex), g_(ex.graph()), m_(m), in_(in), s_(s), out_(out), epoch_tag_(0) {}
+      : ex_(ex), g_(ex.graph()), m_(m), in_(in), s_(s), out_(out) {}
 
   template <class Policy>
   void run(Policy& policy) {
     begin();
+    // Seeds are scheduled at step 0 and nobody else ever is (offers are for later steps), so
+    // "is a seed" is "activated at step 0".
     for (node_t v : in_.seeds) {
-      std::uint64_t& st = s_.state_[v];
-      if (fresh(st) == false && (st & kActive)) continue;  // a seed named twice
-      st = epoch_tag_ | kActive | (std::uint64_t(kIsSeed) << kOriginShift);
-      bucket(0).push_back(v);
+      if (touched(v)) continue;  // a seed named twice
+      touch(v) = kScheduled;
+      bucket(0).push_back(entry(v, kIsSeed));
       ++out_.seeds;
     }
     s_.activated_.assign(1, out_.seeds);
     for (std::size_t t = 0; t < s_.buckets_.size(); ++t) {
       if (Policy::kSortedFrontier && t > 0) std::sort(s_.buckets_[t].begin(), s_.buckets_[t].end());
-      for (std::size_t i = 0; i < s_.buckets_[t].size(); ++i) {
-        const node_t v = s_.buckets_[t][i];
-        std::uint64_t& st = s_.state_[v];
-        if (t > 0) {
-          if ((st & kActive) || (st & kTimeMask) != t) continue;  // already active, or a later offer lost
-          st |= kActive;
-          ++count(s_.activated_, t);
-          ++out_.activated_by[(st >> kOriginShift) & 0xF];
+      if constexpr (Policy::kBatched) {
+        // Batches of people: their coin tosses first (pure arithmetic that overlaps across people),
+        // then the targets they reach, then the offers, in the same order as one by one. Batched
+        // policies offer only the next step, so making that bucket first keeps `bk` valid.
+        if (!s_.buckets_[t].empty()) bucket(t + 1);
+        auto& bk = s_.buckets_[t];
+        for (std::size_t i = 0; i < bk.size(); i += kBatch) {
+          const std::size_t j = std::min(bk.size(), i + kBatch);
+          for (std::size_t k = i; k < j && t > 0; ++k) {
+            ++count(s_.activated_, t);
+            ++out_.activated_by[bk[k] & 0xF];
+          }
+          policy.expand_batch(*this, std::span<const std::uint64_t>(bk.data() + i, j - i), static_cast<std::uint32_t>(t));
         }
-        policy.expand(*this, v, static_cast<std::uint32_t>(t));
+      } else {
+        for (std::size_t i = 0; i < s_.buckets_[t].size(); ++i) {
+          prefetch_ahead(s_.buckets_[t], i);
+          const std::uint64_t x = s_.buckets_[t][i];
+          const node_t v = static_cast<node_t>(x >> 8);
+          if (t > 0) {
+            // Where a person may be offered several steps (sir), only the entry of the step they
+            // are scheduled for counts; each (person, step) is pushed at most once.
+            if (!Policy::kOncePerPerson && (s_.info_[v] & kTimeMask) != t) continue;
+            ++count(s_.activated_, t);
+            ++out_.activated_by[x & 0xF];
+          }
+          policy.expand(*this, v, static_cast<std::uint32_t>(t));
+        }
       }
       s_.buckets_[t].clear();
     }
     finish();
   }
 
-  // Offers v activation at step `time`, from u; the earliest offer wins, the first among equals.
-  void offer(node_t v, std::uint32_t time, node_t u) {
-    std::uint64_t& st = s_.state_[v];
-    if (!fresh(st)) {
-      if (st & kActive) return;
+  // Offers v activation at step `time`, from a person whose attribution code is `origin`
+  // (origin_of(u), computed once per expanded person); the earliest offer wins, the first among equals.
+  void offer(node_t v, std::uint32_t time, int origin) {
+    if (touched(v)) {
+      // Scheduled no later (which includes already active, at an earlier step): nothing to do.
+      const std::uint32_t st = s_.info_[v];
       if ((st & kScheduled) && (st & kTimeMask) <= time) return;
     } else {
-      st = epoch_tag_;
+      touch(v);
     }
+    schedule(v, time, origin);
+  }
+
+  // The independent cascade's offer: every offer of a run is for the step after the current one, so
+  // anyone already touched is active or already scheduled no later; only the 4-byte stamp is read.
+  void offer_once(node_t v, std::uint32_t time, int origin) {
+    if (s_.stamp_[v] == s_.epoch_) return;
+    s_.stamp_[v] = s_.epoch_;
     if (time > in_.max_steps) {
       out_.truncated = true;
       return;
     }
-    st = (st & ~(kTimeMask | (std::uint64_t(0xF) << kOriginShift))) | kScheduled | time |
-         (std::uint64_t(origin_of(u)) << kOriginShift);
-    bucket(time).push_back(v);
+    bucket(time).push_back(entry(v, origin));
   }
 
-  // Threshold: v receives weight w from u; scheduled for `time` once its threshold is reached.
-  void offer_weight(node_t v, double w, std::uint32_t time, node_t u) {
-    std::uint64_t& st = s_.state_[v];
-    if (fresh(st)) st = epoch_tag_;
-    if (st & (kActive | kScheduled)) return;
-    if (!(st & kTouched)) {
-      st |= kTouched;
+  // Threshold: v receives weight w; scheduled for `time` once its threshold is reached.
+  void offer_weight(node_t v, double w, std::uint32_t time, int origin) {
+    std::uint32_t& st = touched(v) ? s_.info_[v] : touch(v);
+    if (st & kScheduled) return;  // scheduled or already active
+    if (!(st & kWeighed)) {
+      st |= kWeighed;
       s_.acc_[v] = 0.0;
       s_.need_[v] = threshold_needed(m_, in_.key, in_.run, v);
     }
     s_.acc_[v] += w;
-    if (s_.acc_[v] >= s_.need_[v]) offer(v, time, u);
+    if (s_.acc_[v] >= s_.need_[v]) offer(v, time, origin);
   }
 
   void recovered_at(std::uint32_t time) {
     if (time <= in_.max_steps) ++count(s_.recovered_, time);  // a recovery past the horizon is not seen
   }
 
-  bool is_seed(node_t u) const { return ((s_.state_[u] >> kOriginShift) & 0xF) == kIsSeed; }
+  static constexpr std::size_t kBatch = 64;
+  std::vector<Scratch::Fired>& fired() { return s_.fired_; }
+  const std::vector<std::uint32_t>& stamps() const { return s_.stamp_; }
+
+  // The attribution code a person passes on when expanded at step t.
+  int origin_of(node_t u, std::uint32_t t) const { return t == 0 ? kBySeed : static_cast<int>(g_.tier[u]); }
   const Exposure& exposure() const { return ex_; }
   const SocialGraph& graph() const { return g_; }
   const Model& model() const { return m_; }
@@ -120,9 +152,39 @@ class EngineAccess {
   RunResult& result() { return out_; }
 
  private:
-  bool fresh(std::uint64_t st) const { return (st & ~std::uint64_t(0xFFFFFFFF)) != epoch_tag_; }
-  int origin_of(node_t u) const { return is_seed(u) ? kBySeed : static_cast<int>(g_.tier[u]); }
-  std::vector<node_t>& bucket(std::size_t t) {
+  // Expanding a person costs a few cache misses whose addresses are known well ahead: their list
+  // offsets, then the start of their lists. Asking for them a few people early lets the misses of
+  // consecutive people overlap instead of queueing behind each person's random numbers.
+  void prefetch_ahead(const std::vector<std::uint64_t>& b, std::size_t i) const {
+    constexpr std::size_t kFar = 16, kNear = 8;
+    if (i + kFar < b.size()) {
+      const node_t w = static_cast<node_t>(b[i + kFar] >> 8);
+      __builtin_prefetch(&g_.strong.offsets()[w]);
+      __builtin_prefetch(&g_.audience.offsets()[w]);
+      __builtin_prefetch(&s_.info_[w]);
+    }
+    if (i + kNear < b.size()) {
+      const node_t w = static_cast<node_t>(b[i + kNear] >> 8);
+      __builtin_prefetch(g_.strong.targets().data() + g_.strong.begin(w));
+      __builtin_prefetch(g_.audience.targets().data() + g_.audience.begin(w));
+    }
+  }
+
+  bool touched(node_t v) const { return s_.stamp_[v] == s_.epoch_; }
+  std::uint32_t& touch(node_t v) {
+    s_.stamp_[v] = s_.epoch_;
+    return s_.info_[v] = 0;
+  }
+  void schedule(node_t v, std::uint32_t time, int origin) {
+    if (time > in_.max_steps) {
+      out_.truncated = true;
+      return;
+    }
+    std::uint32_t& st = s_.info_[v];
+    st = (st & ~kTimeMask) | kScheduled | time;
+    bucket(time).push_back(entry(v, origin));
+  }
+  std::vector<std::uint64_t>& bucket(std::size_t t) {
     if (t >= s_.buckets_.size()) s_.buckets_.resize(t + 1);
     return s_.buckets_[t];
   }
@@ -133,13 +195,12 @@ class EngineAccess {
 
   void begin() {
     if (++s_.epoch_ == 0) {  // after 2^32 runs on this scratch: clear once and start over
-      std::fill(s_.state_.begin(), s_.state_.end(), 0);
+      std::fill(s_.stamp_.begin(), s_.stamp_.end(), 0);
       s_.epoch_ = 1;
     }
-    epoch_tag_ = std::uint64_t(s_.epoch_) << 32;
-    if (m_.kind() == ModelKind::threshold && s_.acc_.size() != s_.state_.size()) {
-      s_.acc_.assign(s_.state_.size(), 0.0);
-      s_.need_.assign(s_.state_.size(), 0.0);
+    if (m_.kind() == ModelKind::threshold && s_.acc_.size() != s_.stamp_.size()) {
+      s_.acc_.assign(s_.stamp_.size(), 0.0);
+      s_.need_.assign(s_.stamp_.size(), 0.0);
     }
     s_.activated_.clear();
     s_.recovered_.clear();
@@ -183,53 +244,75 @@ class EngineAccess {
   const CascadeInput& in_;
   Scratch& s_;
   RunResult& out_;
-  std::uint64_t epoch_tag_;
 };
 
 namespace {
 
 struct IcPolicy {
   static constexpr bool kSortedFrontier = false;
-  void expand(EngineAccess& e, node_t u, std::uint32_t t) {
+  static constexpr bool kOncePerPerson = true;
+  static constexpr bool kBatched = true;
+  void expand_batch(EngineAccess& e, std::span<const std::uint64_t> people, std::uint32_t t) {
     const SocialGraph& g = e.graph();
     const Exposure& ex = e.exposure();
-    const double factor = e.is_seed(u) ? e.input().seed_authenticity : 1.0;
-    rng::Stream rs(e.input().key, u, e.input().run);
     const node_t* strong = g.strong.targets().data();
     const node_t* audience = g.audience.targets().data();
-    const auto ends = ex.circle_ends(u);
-    offset_t b = g.strong.begin(u);
-    for (int c = 1; c <= kCircles; ++c) {
-      sample_edges(rs, b, ends[c - 1], ex.strong_p(c) * factor, [&](offset_t i) { e.offer(strong[i], t + 1, u); });
-      b = ends[c - 1];
+    auto& fired = e.fired();
+    fired.clear();
+    for (std::uint64_t x : people) {
+      const node_t u = static_cast<node_t>(x >> 8);
+      const int origin = e.origin_of(u, t);
+      const double factor = origin == kBySeed ? e.input().seed_authenticity : 1.0;
+      rng::Stream rs(e.input().key, u, e.input().run);
+      const auto ends = ex.circle_ends(u);
+      auto keep = [&](const node_t* at) {
+        __builtin_prefetch(at);
+        fired.push_back({at, 0, static_cast<std::uint8_t>(origin)});
+      };
+      offset_t b = g.strong.begin(u);
+      for (int c = 1; c <= kCircles; ++c) {
+        sample_edges(rs, b, ends[c - 1], strong_coin(ex, c, factor), [&](offset_t i) { keep(strong + i); });
+        b = ends[c - 1];
+      }
+      sample_edges(rs, g.audience.begin(u), g.audience.end(u), audience_coin(ex, u, factor),
+                   [&](offset_t i) { keep(audience + i); });
+      e.result().examined += g.strong.degree(u) + g.audience.degree(u);
     }
-    sample_edges(rs, g.audience.begin(u), g.audience.end(u), ex.audience_p(u) * factor,
-                 [&](offset_t i) { e.offer(audience[i], t + 1, u); });
-    e.result().examined += g.strong.degree(u) + g.audience.degree(u);
+    for (auto& f : fired) {
+      f.person = *f.at;
+      __builtin_prefetch(&e.stamps()[f.person]);
+    }
+    for (const auto& f : fired) e.offer_once(f.person, t + 1, f.origin);
   }
 };
 
 struct ThresholdPolicy {
+  static constexpr bool kBatched = false;
   static constexpr bool kSortedFrontier = true;
+  static constexpr bool kOncePerPerson = true;
   void expand(EngineAccess& e, node_t u, std::uint32_t t) {
     const SocialGraph& g = e.graph();
     const auto& w = e.exposure().campaign().circle_weight;
+    const int origin = e.origin_of(u, t);
     const auto nb = g.strong.neighbors(u);
     const auto at = g.strong.attrs(u);
-    for (std::size_t i = 0; i < nb.size(); ++i) e.offer_weight(nb[i], w[at[i] - 1], t + 1, u);
+    for (std::size_t i = 0; i < nb.size(); ++i) e.offer_weight(nb[i], w[at[i] - 1], t + 1, origin);
     const double aw = e.model().threshold_params().audience_weight;
     if (aw > 0)
-      for (node_t v : g.audience.neighbors(u)) e.offer_weight(v, aw, t + 1, u);
+      for (node_t v : g.audience.neighbors(u)) e.offer_weight(v, aw, t + 1, origin);
     e.result().examined += nb.size() + g.audience.degree(u);
   }
 };
 
 struct SirPolicy {
+  static constexpr bool kBatched = false;
   static constexpr bool kSortedFrontier = false;
+  static constexpr bool kOncePerPerson = false;
   void expand(EngineAccess& e, node_t u, std::uint32_t t) {
     const SocialGraph& g = e.graph();
     const Exposure& ex = e.exposure();
-    const double factor = e.is_seed(u) ? e.input().seed_authenticity : 1.0;
+    const int origin = e.origin_of(u, t);
+    const double factor = origin == kBySeed ? e.input().seed_authenticity : 1.0;
     rng::Stream rs(e.input().key, u, e.input().run);
     const std::uint32_t cap = std::max<std::uint32_t>(1, e.input().max_steps);
     const std::uint32_t period = sir_period(rs, e.model().sir_params().recovery, cap);
@@ -239,7 +322,8 @@ struct SirPolicy {
     auto segment = [&](offset_t b, offset_t end, double beta, const node_t* tg) {
       if (!(beta > 0.0)) return;
       const double T = beta >= 1.0 ? 1.0 : -std::expm1(double(period) * std::log1p(-beta));
-      sample_edges(rs, b, end, T, [&](offset_t i) { e.offer(tg[i], t + sir_delay(rs, beta, T, period), u); });
+      sample_edges(rs, b, end, Coin::of(T),
+                   [&](offset_t i) { e.offer(tg[i], t + sir_delay(rs, beta, T, period), origin); });
     };
     const auto ends = ex.circle_ends(u);
     offset_t b = g.strong.begin(u);

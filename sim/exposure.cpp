@@ -54,6 +54,8 @@ Exposure::Exposure(const SocialGraph& g, const Campaign& c) : g_(g), c_(c) {
     strong_p_[k] = std::min(1.0, c_.virality * c_.trust_known * c_.circle_weight[k] * c_.affinity);
   audience_base_ = c_.virality * c_.trust_audience * c_.affinity;
   engagement_ = c_.engagement.rate;
+  for (int k = 0; k < kCircles; ++k) strong_coins_.push_back(Coin::of(strong_p_[k]));
+  for (double rate : engagement_) audience_coins_.push_back(Coin::of(audience_base_ * rate));
   const node_t n = g.people();
   eng_class_.resize(n);
   const auto& lo = c_.engagement.min_followers;
@@ -63,7 +65,10 @@ Exposure::Exposure(const SocialGraph& g, const Campaign& c) : g_(g), c_(c) {
     while (k + 1 < lo.size() && double(g.followers(u)) >= lo[k + 1]) ++k;
     eng_class_[u] = static_cast<std::uint8_t>(k);
   }
-  if (g.strong.max_degree() < 256 && g.strong.has_attr()) {
+  const auto& attr = g.strong.attr();
+  if (!attr.empty() && std::all_of(attr.begin(), attr.end(), [&](std::uint8_t a) { return a == attr[0]; }))
+    only_circle_ = attr[0];
+  if (!attr.empty() && only_circle_ == 0 && g.strong.max_degree() < 256) {
     packed_ = true;
     circle_packed_.resize(n);
 #pragma omp parallel for schedule(static)
@@ -79,11 +84,20 @@ Exposure::Exposure(const SocialGraph& g, const Campaign& c) : g_(g), c_(c) {
   }
 }
 
+const Coin& Exposure::strong_coin(int circle) const { return strong_coins_[circle - 1]; }
+const Coin& Exposure::audience_coin(node_t u) const { return audience_coins_[eng_class_[u]]; }
+
 double Exposure::authenticity(std::uint32_t posts) const { return std::pow(c_.fatigue, double(posts)); }
 
 std::array<offset_t, kCircles> Exposure::circle_ends(node_t u) const {
   const offset_t b = g_.strong.begin(u);
   std::array<offset_t, kCircles> ends;
+  if (only_circle_ || g_.strong.attr().empty()) {
+    const offset_t e = g_.strong.end(u);
+    const int c = only_circle_ ? only_circle_ : 1;
+    for (int k = 0; k < kCircles; ++k) ends[k] = k + 1 >= c ? e : b;
+    return ends;
+  }
   if (packed_) {
     const std::uint32_t p = circle_packed_[u];
     for (int k = 0; k < kCircles; ++k) ends[k] = b + ((p >> (8 * k)) & 0xFF);

@@ -73,9 +73,10 @@ RunResult reference_ic(const Exposure& ex, const CascadeInput& in) {
     std::vector<node_t> fired;
     for (int c = 1; c <= kCircles; ++c) {
       const auto [b, e] = circle_range(g.strong, u, c);
-      sample_edges(rs, b, e, ex.strong_p(c) * factor, [&](offset_t i) { fired.push_back(g.strong.targets()[i]); });
+      sample_edges(rs, b, e, Coin::of(ex.strong_p(c) * factor),
+                   [&](offset_t i) { fired.push_back(g.strong.targets()[i]); });
     }
-    sample_edges(rs, g.audience.begin(u), g.audience.end(u), ex.audience_p(u) * factor,
+    sample_edges(rs, g.audience.begin(u), g.audience.end(u), Coin::of(ex.audience_p(u) * factor),
                  [&](offset_t i) { fired.push_back(g.audience.targets()[i]); });
     r.examined += g.strong.degree(u) + g.audience.degree(u);
     for (node_t v : fired) {
@@ -183,7 +184,8 @@ RunResult reference_sir(const Exposure& ex, const Model& m, const CascadeInput& 
     auto segment = [&](offset_t b, offset_t e, double beta, const std::vector<node_t>& tg) {
       if (!(beta > 0.0)) return;
       const double T = beta >= 1.0 ? 1.0 : -std::expm1(double(period[u]) * std::log1p(-beta));
-      sample_edges(rs, b, e, T, [&](offset_t i) { plan[u].push_back({tg[i], sir_delay(rs, beta, T, period[u])}); });
+      sample_edges(rs, b, e, Coin::of(T),
+                   [&](offset_t i) { plan[u].push_back({tg[i], sir_delay(rs, beta, T, period[u])}); });
     };
     for (int c = 1; c <= kCircles; ++c) {
       const auto [b, e] = circle_range(g.strong, u, c);

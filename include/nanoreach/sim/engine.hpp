@@ -56,10 +56,17 @@ class Scratch {
 
  private:
   friend class EngineAccess;
-  std::vector<std::uint64_t> state_;   // (epoch << 32) | time:24 | origin:4 | active:1 | scheduled:1
+  std::vector<std::uint32_t> stamp_;   // the run (epoch) that last touched a person
+  std::vector<std::uint32_t> info_;    // step:24 | scheduled | weighed, valid when stamped this run
   std::vector<double> acc_, need_;     // threshold: accumulated weight and the weight needed
-  std::vector<std::vector<node_t>> buckets_;
+  std::vector<std::vector<std::uint64_t>> buckets_;  // per step: (person << 8) | attribution code
   std::vector<std::uint32_t> activated_, recovered_;  // per step
+  struct Fired {
+    const node_t* at;    // the edge's target entry
+    node_t person = 0;   // its value, once read
+    std::uint8_t origin;
+  };
+  std::vector<Fired> fired_;  // ic: the edges a batch of people fired
   std::uint32_t epoch_ = 0;
 };
 
@@ -70,18 +77,26 @@ void simulate(const Exposure& ex, const Model& m, const CascadeInput& in, Scratc
 // follows the edges that fire). Shared by the fast engine and the reference implementations, which is
 // what lets them agree toss for toss.
 template <class Fire>
-inline void sample_edges(rng::Stream& rs, offset_t b, offset_t e, double p, Fire&& fire) {
-  if (b >= e || !(p > 0.0)) return;
-  if (p >= 1.0) {
+inline void sample_edges(rng::Stream& rs, offset_t b, offset_t e, const Coin& coin, Fire&& fire) {
+  if (b >= e || !(coin.p > 0.0)) return;
+  if (coin.p >= 1.0) {
     for (offset_t i = b; i < e; ++i) fire(i);
     return;
   }
-  const double log1m = std::log1p(-p);
-  offset_t i = b + rs.geometric(log1m, e - b);
+  offset_t i = b + rs.geometric_fast(coin.inv_log1m, e - b);
   while (i < e) {
     fire(i);
-    i += 1 + rs.geometric(log1m, e - i);
+    i += 1 + rs.geometric_fast(coin.inv_log1m, e - i);
   }
+}
+
+// The coin of a strong tie in circle c / an audience edge of u, for a seed (authenticity factor) or
+// anyone else (factor 1: precomputed).
+inline Coin strong_coin(const Exposure& ex, int c, double factor) {
+  return factor == 1.0 ? ex.strong_coin(c) : Coin::of(ex.strong_p(c) * factor);
+}
+inline Coin audience_coin(const Exposure& ex, node_t u, double factor) {
+  return factor == 1.0 ? ex.audience_coin(u) : Coin::of(ex.audience_p(u) * factor);
 }
 
 // A person's threshold in run `run`: the weight of active contacts needed to adopt.

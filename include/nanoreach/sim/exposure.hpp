@@ -17,12 +17,21 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "nanoreach/graph/social.hpp"
 
 namespace nanoreach {
+
+// A Bernoulli coin with its logarithm precomputed for skip-sampling.
+struct Coin {
+  double p = 0;
+  double inv_log1m = 0;  // 1 / log(1 - p), when 0 < p < 1
+  static Coin of(double p) { return {p, p > 0.0 && p < 1.0 ? 1.0 / std::log1p(-p) : 0.0}; }
+};
+
 
 struct EngagementTable {
   std::vector<double> min_followers = {0, 1000, 10000, 100000};
@@ -54,6 +63,10 @@ class Exposure {
   // Probability over an audience edge of account u, unpaid.
   double audience_p(node_t u) const { return audience_base_ * engagement_of(u); }
   double engagement_of(node_t u) const { return engagement_[eng_class_[u]]; }
+  // The same as coins with their logarithms precomputed (engine.hpp), for unpaid people.
+  const Coin& strong_coin(int circle) const;
+  const Coin& audience_coin(node_t u) const;
+
   // Multiplier on a seed's edges after `posts` other sponsored posts.
   double authenticity(std::uint32_t posts) const;
 
@@ -69,9 +82,11 @@ class Exposure {
   std::array<double, kCircles> strong_p_;
   double audience_base_;
   std::vector<double> engagement_;
+  std::vector<Coin> strong_coins_, audience_coins_;  // per circle; per engagement row
   std::vector<std::uint8_t> eng_class_;       // row of the engagement table per person
   std::vector<std::uint32_t> circle_packed_;  // per person: circle ends as 4 x 8-bit counts, when degree < 256
   bool packed_ = false;
+  int only_circle_ = 0;                       // every tie in this circle (classic and imported graphs), or 0
 };
 
 }  // namespace nanoreach
