@@ -13,6 +13,8 @@ void McParams::validate() const {
   if (!(target >= 0 && target < 1)) throw ConfigError("runs.target", "must be in [0, 1): 0 runs a fixed count");
   if (batch == 0) throw ConfigError("runs.batch", "must be at least 1");
   if (max_steps == 0 || max_steps > 0xFFFFFF) throw ConfigError("runs.max_steps", "must be in 1..16777215");
+  if (first_run > runs || (first_run > 0 && target > 0))
+    throw Error("Monte Carlo: a range of runs needs a fixed run count and first_run <= runs");
 }
 
 Scratch& ScratchPool::get(int thread, node_t people) {
@@ -35,7 +37,7 @@ McOutcome run_monte_carlo(const Exposure& ex, const Model& m, const Strategy& s,
                           std::uint64_t key, ScratchPool& scratch, const McControl& control) {
   p.validate();
   McOutcome out;
-  out.planned = p.runs;
+  out.planned = p.runs - p.first_run;
   const node_t n = ex.graph().people();
   const double auth = ex.authenticity(s.sponsored_posts());
   std::vector<RunRecord> slot;
@@ -44,7 +46,7 @@ McOutcome run_monte_carlo(const Exposure& ex, const Model& m, const Strategy& s,
   for (int t = 0; t < threads; ++t) scratch.get(t, n);  // allocate outside the parallel region
   std::atomic<std::uint64_t> finished{0};
   const std::uint32_t batch = p.batch;
-  std::uint32_t start = 0;
+  std::uint32_t start = p.first_run;
   double sum = 0, sum2 = 0;
   while (start < p.runs) {
     const std::uint32_t end = std::min<std::uint64_t>(p.runs, std::uint64_t(start) + batch);
@@ -93,7 +95,7 @@ McOutcome run_monte_carlo(const Exposure& ex, const Model& m, const Strategy& s,
       break;
     }
     start = end;
-    if (p.target > 0 && end >= p.min_runs) {
+    if (p.target > 0 && end >= p.min_runs) {  // first_run is 0 here
       const double k = end, mean = sum / k;
       const double var = k > 1 ? std::max(0.0, (sum2 - sum * sum / k) / (k - 1)) : 0.0;
       if (1.959963984540054 * std::sqrt(var / k) <= p.target * mean) {

@@ -55,6 +55,21 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"ba", "dunbar", "all"}));
   bench->add_option("--cascades", cascades, "cascades per measurement")->check(CLI::PositiveNumber);
 
+  auto* sweep = app.add_subcommand("sweep", "run every point of the experiment's [sweep]");
+  experiment_options(sweep, c, true);
+  std::string shard;
+  bool resume = false;
+  sweep->add_option("--shard", shard, "I/N: run only shard I of N (Slurm job arrays)");
+  sweep->add_flag("--resume", resume, "skip points already finished in the output");
+
+  auto* merge = app.add_subcommand("merge", "combine sweep shards into the file one run would have written");
+  std::vector<std::string> shards;
+  std::string merge_out;
+  bool merge_force = false;
+  merge->add_option("shards", shards, "shard files")->required()->check(CLI::ExistingFile);
+  merge->add_option("--out", merge_out, "output HDF5 file")->required();
+  merge->add_flag("--force", merge_force, "overwrite an existing output file");
+
   CLI11_PARSE(app, argc, argv);
 
   struct sigaction sa {};
@@ -72,6 +87,8 @@ int main(int argc, char** argv) {
     }
     if (*info) return cmd_info(info_path);
     if (*bench) return cmd_bench(c, bench_graph, cascades);
+    if (*sweep) return cmd_sweep(c, shard, resume);
+    if (*merge) return cmd_merge(shards, merge_out, merge_force);
   } catch (const nanoreach::Interrupted& e) {
     std::fprintf(stderr, "nanoreach: %s\n", e.what());
     return 130;

@@ -59,6 +59,18 @@ double quantile_sorted(const std::vector<double>& v, double q) {
 
 io::h5::Table summarize(const io::h5::Table& runs, std::uint64_t people,
                         const std::vector<std::pair<std::string, StrategyFacts>>& facts, double target) {
+  SummaryContext c;
+  c.people = [people](std::int64_t) { return people; };
+  c.facts = [&facts](std::int64_t, const std::string& name) {
+    for (const auto& [n, f] : facts)
+      if (n == name) return f;
+    return StrategyFacts{};
+  };
+  c.target = [target](std::int64_t) { return target; };
+  return summarize(runs, c);
+}
+
+io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
   // An empty /runs (nothing finished) may have no columns at all: read it as empty columns.
   const h5::Table blank = runs_rows("", ModelKind::ic, {});
   const h5::Table& src = runs.num_columns() ? runs : blank;
@@ -100,14 +112,15 @@ io::h5::Table summarize(const io::h5::Table& runs, std::uint64_t people,
     const double n = double(rows_k.size());
     const std::size_t first = rows_k.front();
     point[k] = with_point ? src.column<std::int64_t>("point")[first] : 0;
+    const std::int64_t pt = with_point ? point[k] : -1;
     s_name[k] = strategy[first];
     m_name[k] = model[first];
-    for (const auto& [name, f] : facts)
-      if (name == s_name[k]) {
-        kind[k] = f.kind;
-        tier[k] = f.tier;
-        budget[k] = f.budget;
-      }
+    const StrategyFacts f = ctx.facts(pt, s_name[k]);
+    kind[k] = f.kind;
+    tier[k] = f.tier;
+    budget[k] = f.budget;
+    const double people = double(ctx.people(pt));
+    const double target = ctx.target(pt);
     count[k] = static_cast<std::int64_t>(rows_k.size());
     std::vector<double> x;
     double sum = 0, sum_cost = 0, sum_seeds = 0, sum_nominal = 0, sum_adopters = 0, sum_steps = 0;
@@ -122,8 +135,8 @@ io::h5::Table summarize(const io::h5::Table& runs, std::uint64_t people,
       sum_nominal += double(nominal[i]);
       sum_adopters += double(adopters[i]);
       sum_steps += double(steps[i]);
-      over1 += r >= 0.01 * double(people);
-      over10 += r >= 0.10 * double(people);
+      over1 += r >= 0.01 * people;
+      over10 += r >= 0.10 * people;
       for (int b = 0; b < kAttribution; ++b) by_sum[b] += double((*by_col[b])[i]);
     }
     mean[k] = sum / n;

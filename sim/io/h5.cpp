@@ -275,6 +275,9 @@ bool exists_at(hid_t loc, std::string_view path) {
 PropertyListHandle ordered_group_creation() {
   PropertyListHandle p(H5Pcreate(H5P_GROUP_CREATE));
   H5Pset_link_creation_order(p.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+  // Attributes stay in the object header ("compact") up to 1000 of them: HDF5 1.10's H5Ocopy crashes
+  // copying variable-length string attributes out of dense storage.
+  H5Pset_attr_phase_change(p.get(), 1000, 1000);
   return p;
 }
 
@@ -1152,6 +1155,19 @@ bool Group::is_dataset(std::string_view path) const {
   if (!exists_at(id(), path)) return false;
   std::string p(path);
   return kind_at(id(), p.c_str()) == H5I_DATASET;
+}
+
+void Group::copy_from(const Group& source, std::string_view source_path, std::string_view path) {
+  quiet();
+  Where w{id(), path, "object"};
+  if (exists_at(id(), path)) fail(w, "cannot copy into", ": it already exists", false);
+  std::string sp(source_path), dp(path);
+  const auto slash = dp.rfind('/');
+  if (slash != std::string::npos && slash > 0) require_group_at(id(), dp.substr(0, slash), false);
+  PropertyListHandle lcpl(H5Pcreate(H5P_LINK_CREATE));
+  H5Pset_create_intermediate_group(lcpl.get(), 1);
+  if (H5Ocopy(source.id(), sp.c_str(), id(), dp.c_str(), H5P_DEFAULT, lcpl.get()) < 0)
+    fail(w, "cannot copy '" + sp + "' from '" + source.file_name() + "' into");
 }
 
 std::vector<std::string> Group::children() const {

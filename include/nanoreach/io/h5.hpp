@@ -298,6 +298,10 @@ class Group : public Object {
   // (or creation order for groups without it, e.g. written by h5py); stored integer types map to
   // the narrowest Column type holding them (int8/16/32 -> int32, uint16 -> int32, uint32 -> int64),
   // float types to double. Error if the columns' lengths differ.
+  // Copies the object (group with everything below it, or dataset) at source_path in `source`
+  // (possibly another file) to `path` here. Error if `path` exists.
+  void copy_from(const Group& source, std::string_view source_path, std::string_view path);
+
   void write_table(std::string_view path, const Table& table);
   void append_table(std::string_view path, const Table& table);
   Table read_table(std::string_view path) const;

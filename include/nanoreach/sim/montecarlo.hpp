@@ -27,6 +27,7 @@ namespace nanoreach {
 
 struct McParams {
   std::uint32_t runs = 1000;     // the number of runs, or the most under adaptive stopping
+  std::uint32_t first_run = 0;   // run only [first_run, runs) (sweeps split a point's runs); fixed runs only
   double target = 0;             // adaptive: relative 95% CI half-width to reach; 0 = fixed runs
   std::uint32_t min_runs = 100;
   std::uint32_t batch = 100;

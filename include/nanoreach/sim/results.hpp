@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,17 @@ struct StrategyFacts {
   double budget = 0;
 };
 
+// What the summary needs beyond /runs, per point (-1 outside sweeps): the population size (for the
+// 1% / 10% columns), each strategy's facts, and the adaptive target (for `converged`).
+struct SummaryContext {
+  std::function<std::uint64_t(std::int64_t point)> people;
+  std::function<StrategyFacts(std::int64_t point, const std::string& strategy)> facts;
+  std::function<double(std::int64_t point)> target;
+};
+
 // /summary from /runs: one row per (point,) strategy, model, in order of first appearance.
-// `facts` gives kind/tier/budget per strategy name; runs.target decides the `converged` column.
+io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& context);
+// The same for one experiment (no points).
 io::h5::Table summarize(const io::h5::Table& runs, std::uint64_t people,
                         const std::vector<std::pair<std::string, StrategyFacts>>& facts, double target);
 

@@ -1,0 +1,63 @@
+// nanoreach sweep / merge: load, run, write.
+#include <cstdio>
+
+#include "commands.hpp"
+#include "nanoreach/sim/experiment.hpp"
+#include "nanoreach/sim/sweep.hpp"
+#include "terminal.hpp"
+
+#include <omp.h>
+
+namespace nanoreach::cli {
+
+namespace {
+
+void print_points(const SweepReport& r) {
+  std::printf("%zu of %zu points finished; %s %s\n", r.points_done, r.points,
+              r.complete ? "wrote" : "kept unfinished work in", r.written.string().c_str());
+}
+
+}  // namespace
+
+int cmd_sweep(const Common& c, const std::string& shard, bool resume) {
+  if (c.threads > 0) omp_set_num_threads(c.threads);
+  std::vector<std::string> sets = c.sets;
+  if (c.seed >= 0) sets.push_back("seed=" + std::to_string(c.seed));
+  const io::Config cfg = io::Config::parse_file(experiment_schema(), c.config, sets);
+  SweepOptions o;
+  o.out = c.out.empty() ? std::filesystem::path(c.config).stem().string() + ".h5" : c.out;
+  o.force = c.force;
+  o.resume = resume;
+  o.command_line = c.command_line;
+  o.stop = &g_stop;
+  if (!shard.empty()) {
+    int i = 0, n = 0;
+    char rest = 0;
+    if (std::sscanf(shard.c_str(), "%d/%d%c", &i, &n, &rest) != 2 || n < 1 || i < 1 || i > n)
+      throw InputError("--shard " + shard + ": expected I/N with 1 <= I <= N, e.g. --shard 3/10");
+    o.shard = i - 1;
+    o.shards = n;
+  }
+  Progress progress(c.quiet);
+  o.stage = [&](const std::string& s) { progress.stage(s); };
+  o.progress = [&](std::uint64_t done, std::uint64_t planned) { progress.update(done, planned); };
+  const SweepReport r = run_sweep(cfg, o);
+  progress.finish();
+  if (r.written.empty()) return 0;  // another rank wrote the file
+  if (!c.quiet) print_points(r);
+  if (!r.complete && g_stop.load())
+    throw Interrupted("interrupted: finished points are checkpointed; continue with --resume");
+  return r.complete ? 0 : 1;
+}
+
+int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bool force) {
+  std::vector<std::filesystem::path> paths(shards.begin(), shards.end());
+  std::string cmd = "nanoreach merge";
+  for (const auto& s : shards) cmd += " " + s;
+  cmd += " --out " + out;
+  const SweepReport r = merge_shards(paths, out, force, cmd);
+  print_points(r);
+  return r.complete ? 0 : 1;
+}
+
+}  // namespace nanoreach::cli
