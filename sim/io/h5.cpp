@@ -65,7 +65,8 @@ std::string file_of(hid_t id) {
 std::string join(std::string_view base, std::string_view rel) {
   if (rel.empty() || rel == ".") return std::string(base);
   if (rel.front() == '/') return std::string(rel);
-  if (base.empty() || base == "/") return "/" + std::string(rel);
+  if (base.empty()) return std::string(rel);
+  if (base == "/") return "/" + std::string(rel);
   return std::string(base) + "/" + std::string(rel);
 }
 

@@ -714,3 +714,17 @@ TEST_CASE("h5: ragged appends pad with zeros: narrower rows, then wider rows wid
   CHECK(m.cols == 4);
   CHECK(m.values == std::vector<std::uint32_t>{1, 2, 3, 0, 4, 0, 0, 0, 5, 0, 0, 0, 6, 7, 8, 9});
 }
+
+TEST_CASE("h5: nested relative paths are relative to the group they are written through", "[h5]") {
+  TempFile tmp;
+  {
+    File f = File::create(tmp.path);
+    Group g = f.create_group("/graph");
+    g.write_array("strong/offsets", std::vector<std::uint64_t>{0, 1});
+    g.write_table("t/u", Table().add("x", std::vector<double>{1.0}));
+  }
+  File f = File::open(tmp.path);
+  CHECK(f.exists("/graph/strong/offsets"));
+  CHECK(f.exists("/graph/t/u"));
+  CHECK_FALSE(f.exists("/strong"));
+}

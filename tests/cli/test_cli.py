@@ -1,0 +1,226 @@
+"""End-to-end tests of the nanoreach program (see CMakeLists.txt beside this file)."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+import pytest
+
+BIN = os.environ["NANOREACH_BIN"]
+SOURCE = os.environ["NANOREACH_SOURCE"]
+MPIRUN = os.environ.get("NANOREACH_MPIRUN", "")
+
+SMALL = """seed = 9
+[graph]
+people = 20000
+[campaign]
+budget = 20000
+[runs]
+count = 40
+[[strategy]]
+name = "nano"
+kind = "budget"
+tier = "nano"
+[[strategy]]
+name = "mega"
+kind = "budget"
+tier = "mega"
+"""
+
+SWEEP = SMALL.replace("count = 40", "count = 20\nbatch = 10") + """
+[sweep]
+campaign.virality = [0.03, 0.06, 0.09]
+campaign.budget = [15000, 30000]
+"""
+
+
+def run(*args, check=True, **kw):
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, **kw)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{args}: exit {p.returncode}\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def datasets(path):
+    """Every dataset of a result file, as numpy arrays keyed by path (attributes left out)."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                out[name] = obj[()]
+        f.visititems(visit)
+    return out
+
+
+def same_datasets(a, b, skip=("build_seconds",)):
+    da, db = datasets(a), datasets(b)
+    assert sorted(da) == sorted(db)
+    for k in da:
+        if any(s in k for s in skip):
+            continue
+        assert np.array_equal(da[k], db[k]), k
+
+
+def test_bad_input_exits_nonzero_names_key_and_line_and_writes_nothing(tmp_path):
+    cases = [
+        ("[graph]\npeeple = 5\n", "graph.peeple (line 2): unknown key", "did you mean graph.people?"),
+        ("[campaign]\nvirality = 1.5\n", "campaign.virality (line 2)", "[0, 1]"),
+        ("[graph]\ncircles = [5, 15, 50, 151]\n", "graph.circles (line 2)", "1..150"),
+        ("[graph]\npeople = 20000\n[[strategy]]\nname = \"n\"\nkind = \"tier\"\ntier = \"nano\"\nk = 99999999\n",
+         "strategy.n.k (line 7)", "has only"),
+    ]
+    for text, *expect in cases:
+        cfg = write(tmp_path, "bad.toml", text)
+        out = tmp_path / "bad.h5"
+        p = run("run", str(cfg), "--out", str(out), check=False)
+        assert p.returncode == 1, p.stderr
+        for e in expect:
+            assert e in p.stderr, (e, p.stderr)
+        assert not out.exists() and not (tmp_path / "bad.h5.partial").exists()
+    p = run("run", str(write(tmp_path, "ok.toml", SMALL)), "--set", "campaign.viralty=0.1", check=False)
+    assert p.returncode == 1 and "did you mean campaign.virality" in p.stderr
+    p = run("run", str(tmp_path / "missing.toml"), check=False)
+    assert p.returncode != 0 and "missing.toml" in p.stderr
+
+
+def test_existing_output_is_kept_without_force(tmp_path):
+    cfg = write(tmp_path, "small.toml", SMALL)
+    out = tmp_path / "small.h5"
+    out.write_text("precious")
+    p = run("run", str(cfg), "--out", str(out), check=False)
+    assert p.returncode == 1 and "already exists" in p.stderr
+    assert out.read_text() == "precious"
+
+
+def test_print_defaults_parses_back_and_run_prints_the_table(tmp_path):
+    text = run("run", "--print-defaults").stdout
+    cfg = tmp_path / "defaults.toml"
+    cfg.write_text(text.replace("people = 1000000", "people = 20000").replace("count = 1000", "count = 10") +
+                   '\n[[strategy]]\nname = "r"\nkind = "random"\nk = 3\n')
+    p = run("run", str(cfg), "--out", str(tmp_path / "d.h5"))
+    assert "strategy" in p.stdout and "95% CI" in p.stdout
+    assert any(line.startswith("r ") for line in p.stdout.splitlines())
+    info = run("info", str(tmp_path / "d.h5")).stdout
+    assert "complete      yes" in info and "[graph]" in info
+
+
+def test_sigint_keeps_whole_runs_in_partial_file(tmp_path):
+    cfg = write(tmp_path, "long.toml", SMALL.replace("count = 40", "count = 100000\nbatch = 20"))
+    out = tmp_path / "long.h5"
+    proc = subprocess.Popen([BIN, "run", str(cfg), "--out", str(out), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    partial = tmp_path / "long.h5.partial"
+    deadline = time.time() + 60
+    while time.time() < deadline:  # wait until some batches are on disk
+        time.sleep(0.5)
+        if partial.exists() and partial.stat().st_size > 100_000:
+            break
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    assert not out.exists()
+    with h5py.File(partial, "r") as f:
+        assert not bool(f.attrs["complete"])
+        runs = f["runs/run"][()]
+        reach = f["runs/reach"][()]
+        assert 0 < len(runs) < 100000
+        assert len(f["summary/strategy"]) >= 1
+    # Whole runs only: each kept run equals the same run of a fresh, complete experiment.
+    first = sorted(runs)[:20]
+    cfg2 = write(tmp_path, "check.toml", SMALL.replace("count = 40", f"count = {max(first) + 1}"))
+    run("run", str(cfg2), "--out", str(tmp_path / "check.h5"), "--quiet")
+    with h5py.File(tmp_path / "check.h5", "r") as f:
+        full = dict(zip(zip(f["runs/strategy"].asstr()[()], f["runs/run"][()]), f["runs/reach"][()]))
+    with h5py.File(partial, "r") as f:
+        for s, r, x in zip(f["runs/strategy"].asstr()[()], f["runs/run"][()], f["runs/reach"][()]):
+            if r in first:
+                assert full[(s, r)] == x
+
+
+def test_sweep_killed_then_resumed_matches_uninterrupted(tmp_path):
+    cfg = write(tmp_path, "sweep.toml", SWEEP)
+    whole = tmp_path / "whole.h5"
+    run("sweep", str(cfg), "--out", str(whole), "--quiet")
+    out = tmp_path / "killed.h5"
+    ckpt = tmp_path / "killed.h5.checkpoint"
+    proc = subprocess.Popen([BIN, "sweep", str(cfg), "--out", str(out), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        time.sleep(0.05)
+        if ckpt.exists() and len([p for p in ckpt.iterdir() if p.name.startswith("point-")]) >= 4:
+            break
+    proc.kill()  # SIGKILL: no chance to clean up
+    proc.wait()
+    assert not out.exists()
+    p = run("sweep", str(cfg), "--out", str(out), "--quiet", check=False)
+    assert p.returncode == 1 and "--resume" in p.stderr
+    run("sweep", str(cfg), "--out", str(out), "--quiet", "--resume")
+    assert not ckpt.exists()
+    same_datasets(whole, out)
+
+
+def test_slurm_shards_merge_to_the_single_process_file(tmp_path):
+    cfg = write(tmp_path, "sweep.toml", SWEEP)
+    run("sweep", str(cfg), "--out", str(tmp_path / "whole.h5"), "--quiet")
+    shards = []
+    for i in (1, 2, 3):
+        s = tmp_path / f"shard{i}.h5"
+        run("sweep", str(cfg), "--shard", f"{i}/3", "--out", str(s), "--quiet")
+        shards.append(str(s))
+    run("merge", *shards, "--out", str(tmp_path / "merged.h5"))
+    same_datasets(tmp_path / "whole.h5", tmp_path / "merged.h5")
+    p = run("merge", shards[0], "--out", str(tmp_path / "one.h5"), check=False)
+    assert p.returncode == 1  # incomplete: points of the other shards are missing
+    with h5py.File(tmp_path / "one.h5.partial", "r") as f:
+        assert not bool(f.attrs["complete"])
+        assert set(f["points/status"].asstr()[()]) == {"done", "missing"}
+
+
+@pytest.mark.skipif(not MPIRUN, reason="built without MPI or no mpirun")
+def test_mpi_ranks_write_the_single_process_file(tmp_path):
+    cfg = write(tmp_path, "sweep.toml", SWEEP)
+    run("sweep", str(cfg), "--out", str(tmp_path / "whole.h5"), "--quiet", "--threads", "1")
+    flags = ["--oversubscribe", "--bind-to", "none"]
+    if os.geteuid() == 0:
+        flags.append("--allow-run-as-root")
+    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1", OMP_NUM_THREADS="1")
+    for ranks in (1, 2, 3):
+        out = tmp_path / f"mpi{ranks}.h5"
+        p = subprocess.run([MPIRUN, "-n", str(ranks), *flags, BIN, "sweep", str(cfg), "--out", str(out), "--quiet"],
+                           capture_output=True, text=True, env=env, timeout=600)
+        assert p.returncode == 0, p.stdout + p.stderr
+        same_datasets(tmp_path / "whole.h5", out)
+        with h5py.File(out, "r") as f:
+            assert int(f.attrs["mpi_ranks"]) == ranks
+
+
+def test_saved_graph_and_real_edge_list(tmp_path):
+    g = tmp_path / "g.h5"
+    p = run("graph", "--set", "graph.people=20000", "--save-graph", "--out", str(g))
+    assert "never above 150" in p.stdout
+    with h5py.File(g, "r") as f:
+        people = int(f["graph"].attrs["people"])
+        ties = int(f["graph"].attrs["strong_ties"])
+        assert len(f["graph/strong/offsets"]) == people + 1
+    cfg = write(tmp_path, "saved.toml", SMALL.replace("people = 20000", f'source = "saved"\npath = "{g}"'))
+    run("run", str(cfg), "--out", str(tmp_path / "s.h5"), "--quiet")
+    with h5py.File(tmp_path / "s.h5", "r") as f:
+        assert int(f["graph"].attrs["strong_ties"]) == ties
+    snap = os.path.join(SOURCE, "tests", "data", "snap-ego-facebook.txt")
+    p = run("graph", "--set", "graph.source=edgelist", "--set", f"graph.path={snap}", "--out", str(tmp_path / "fb.h5"))
+    assert "4,039" in p.stdout and "88,234" in p.stdout and "213 people above 150" in p.stdout
+    bad = write(tmp_path, "bad.txt", "0 1\n1 2\n2 x\n")
+    p = run("graph", "--set", "graph.source=edgelist", "--set", f"graph.path={bad}", "--out", str(tmp_path / "b.h5"),
+            check=False)
+    assert p.returncode == 1 and "line 3" in p.stderr and "2 x" in p.stderr
