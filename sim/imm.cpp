@@ -1,0 +1,580 @@
+// IMM: reverse-reachable sets, greedy coverage and the sampling bounds (see the header for the
+// algorithm, the papers and the two deviations from the published pseudocode).
+#include "nanoreach/sim/imm.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "nanoreach/rng.hpp"
+#include "nanoreach/sim/engine.hpp"
+
+namespace nanoreach {
+
+namespace {
+
+// Below this many work items a loop runs on one thread: a parallel region costs more than it saves
+// (and much more when the machine is oversubscribed). Results do not depend on it.
+constexpr std::int64_t kParallelMin = 4096;
+
+std::string num(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+// One thread's reverse BFS with epoch-stamped marks, so a walk costs what it touches.
+//
+// In-edges are tossed by cumulative hazard rather than one Bernoulli coin each: with E ~ Exp(1), the
+// in-edges are walked in order, each consuming h = -ln(1 - p) of E; the edge at which E runs out
+// fires and a fresh E is drawn. Since P(E >= h_1 + ... + h_j) = (1 - p_1)...(1 - p_j) and E is
+// memoryless, every edge fires independently with its own p: the engine's distribution, though not
+// its tosses. A run of equal p is crossed with one division (the engine's geometric skipping, with
+// what is left of E carried from run to run).
+// A person with no live in-edge (E >= their total hazard, the common case below the epidemic
+// threshold) costs one draw and one record.
+class Walker {
+ public:
+  explicit Walker(const ImmGraph& g)
+      : g_(g),
+        strong_(g.exposure().graph().strong.targets().data()),
+        followed_(g.followed_targets().data()),
+        segments_(g.segments().data()),
+        hazard_(g.class_hazard().data()),
+        mark_(g.people(), 0) {}
+
+  // Appends one RR set to out: `root` (the first draw of rs) first, then the reverse BFS from it.
+  void walk(rng::Stream& rs, node_t root, std::vector<node_t>& out) {
+    if (++epoch_ == 0) {
+      std::fill(mark_.begin(), mark_.end(), 0);
+      epoch_ = 1;
+    }
+    const std::size_t start = out.size();
+    auto visit = [&](node_t w) {
+      if (mark_[w] != epoch_) {
+        mark_[w] = epoch_;
+        out.push_back(w);
+        __builtin_prefetch(&g_.person(w));  // its record is needed when the BFS reaches it
+      }
+    };
+    visit(root);
+    for (std::size_t i = start; i < out.size(); ++i) {
+      const node_t v = out[i];
+      const ImmGraph::Person& rec = g_.person(v);
+      double e = rs.exponential();
+      if (e >= rec.hazard) continue;
+      offset_t pos[2] = {rec.strong_begin, rec.followed_begin};
+      const node_t* targets[2] = {strong_, followed_};
+      const std::uint64_t s_end = g_.person(v + 1).segment_begin;
+      for (std::uint64_t s = rec.segment_begin; s < s_end; ++s) {
+        const ImmGraph::Segment seg = segments_[s];
+        const node_t* tg = targets[seg.followed] + pos[seg.followed];
+        pos[seg.followed] += seg.length;
+        const double h = hazard_[seg.cls];
+        if (h == 0.0) continue;  // p = 0
+        if (h == HUGE_VAL) {     // p = 1
+          for (std::uint32_t j = 0; j < seg.length; ++j) visit(tg[j]);
+          continue;
+        }
+        std::uint32_t j = 0;
+        for (;;) {
+          const double skip = std::floor(e / h);  // whole edges E survives
+          if (skip >= double(seg.length - j)) {
+            e = std::max(0.0, e - double(seg.length - j) * h);  // no rounding below zero
+            break;
+          }
+          j += static_cast<std::uint32_t>(skip);
+          visit(tg[j]);
+          ++j;
+          e = rs.exponential();
+        }
+      }
+    }
+  }
+
+ private:
+  const ImmGraph& g_;
+  const node_t* strong_;
+  const node_t* followed_;
+  const ImmGraph::Segment* segments_;
+  const double* hazard_;
+  std::vector<std::uint32_t> mark_;
+  std::uint32_t epoch_ = 0;
+};
+
+// Greedy state over a collection of RR sets: the person -> sets index, each person's number of
+// uncovered sets (their marginal gain) and which sets are covered.
+class Coverage {
+ public:
+  Coverage(const RrSets& r, node_t n) : r_(r), gain_(n, 0), covered_(r.size(), 0) {
+    const std::int64_t sets = static_cast<std::int64_t>(r.size());
+#pragma omp parallel for schedule(dynamic, 1024) if (sets >= kParallelMin)
+    for (std::int64_t i = 0; i < sets; ++i)
+      for (node_t v : r.set(i)) {
+#pragma omp atomic
+        ++gain_[v];
+      }
+    offsets_.resize(std::size_t(n) + 1);
+    offsets_[0] = 0;
+    for (node_t v = 0; v < n; ++v) offsets_[v + 1] = offsets_[v] + gain_[v];
+    std::vector<offset_t> cursor(offsets_.begin(), offsets_.end() - 1);
+    index_.resize(r.nodes.size());
+    // The order of sets within a person's list depends on thread timing; nothing below depends on
+    // that order (covering is a set union, gains are counts), so results do not.
+#pragma omp parallel for schedule(dynamic, 1024) if (sets >= kParallelMin)
+    for (std::int64_t i = 0; i < sets; ++i)
+      for (node_t v : r.set(i)) {
+        offset_t pos;
+#pragma omp atomic capture
+        pos = cursor[v]++;
+        index_[pos] = static_cast<std::uint32_t>(i);
+      }
+  }
+
+  std::uint32_t gain(node_t v) const { return gain_[v]; }
+  std::uint64_t covered() const { return covered_count_; }
+  node_t people() const { return static_cast<node_t>(gain_.size()); }
+
+  void take(node_t v) {
+    for (offset_t p = offsets_[v]; p < offsets_[std::size_t(v) + 1]; ++p) {
+      const std::uint32_t s = index_[p];
+      if (covered_[s]) continue;
+      covered_[s] = 1;
+      ++covered_count_;
+      for (node_t w : r_.set(s)) --gain_[w];
+    }
+  }
+
+ private:
+  const RrSets& r_;
+  std::vector<std::uint32_t> gain_;
+  std::vector<std::uint8_t> covered_;
+  std::vector<offset_t> offsets_;
+  std::vector<std::uint32_t> index_;
+  std::uint64_t covered_count_ = 0;
+};
+
+// A lazy max-heap of people by a key that can only fall (marginal coverage, or coverage per unit
+// cost). Order: larger key first, then smaller id, a total order, so the selection is unique.
+struct Candidate {
+  double key;
+  node_t v;
+};
+struct WorseCandidate {
+  bool operator()(const Candidate& a, const Candidate& b) const {
+    return a.key < b.key || (a.key == b.key && a.v > b.v);
+  }
+};
+
+class LazyHeap {
+ public:
+  template <class Key>
+  LazyHeap(node_t n, Key&& key, auto&& admit) {
+    for (node_t v = 0; v < n; ++v)
+      if (admit(v)) heap_.push_back({key(v), v});
+    std::make_heap(heap_.begin(), heap_.end(), WorseCandidate{});
+  }
+  // The person of largest current key (key(v) recomputed), or kNoNode when none is left.
+  template <class Key>
+  node_t pop(Key&& key) {
+    while (!heap_.empty()) {
+      std::pop_heap(heap_.begin(), heap_.end(), WorseCandidate{});
+      Candidate c = heap_.back();
+      heap_.pop_back();
+      const double now = key(c.v);
+      if (now == c.key) return c.v;  // up to date: no stale key above it can beat it
+      heap_.push_back({now, c.v});
+      std::push_heap(heap_.begin(), heap_.end(), WorseCandidate{});
+    }
+    return kNoNode;
+  }
+
+ private:
+  std::vector<Candidate> heap_;
+};
+
+struct Selection {
+  std::vector<node_t> seeds;
+  std::uint64_t covered = 0;
+  double cost = 0;
+  bool single_best = false;
+};
+
+// Greedy maximum coverage with k people. Once no one adds coverage the set is filled with the
+// smallest ids not yet chosen, so it always has k people.
+Selection select_topk(const RrSets& r, node_t n, std::uint32_t k) {
+  Coverage cov(r, n);
+  auto key = [&](node_t v) { return double(cov.gain(v)); };
+  LazyHeap heap(n, key, [&](node_t v) { return cov.gain(v) > 0; });
+  Selection s;
+  std::vector<std::uint8_t> chosen(n, 0);
+  while (s.seeds.size() < k) {
+    const node_t v = heap.pop(key);
+    if (v == kNoNode || cov.gain(v) == 0) break;
+    cov.take(v);
+    chosen[v] = 1;
+    s.seeds.push_back(v);
+  }
+  for (node_t v = 0; v < n && s.seeds.size() < k; ++v)
+    if (!chosen[v]) s.seeds.push_back(v);
+  s.covered = cov.covered();
+  s.cost = double(s.seeds.size());
+  return s;
+}
+
+// Khuller-Moss-Naor: the better of the ratio greedy and the best single affordable person.
+Selection select_budget(const RrSets& r, node_t n, std::span<const double> cost, double budget) {
+  Coverage cov(r, n);
+  node_t single = kNoNode;
+  for (node_t v = 0; v < n; ++v)
+    if (cost[v] <= budget && cov.gain(v) > 0 && (single == kNoNode || cov.gain(v) > cov.gain(single))) single = v;
+  const std::uint64_t single_covered = single == kNoNode ? 0 : cov.gain(single);
+
+  auto key = [&](node_t v) {
+    const double g = cov.gain(v);
+    return cost[v] > 0 ? g / cost[v] : (g > 0 ? HUGE_VAL : 0.0);
+  };
+  LazyHeap heap(n, key, [&](node_t v) { return cov.gain(v) > 0 && cost[v] <= budget; });
+  Selection s;
+  double left = budget;
+  for (;;) {
+    const node_t v = heap.pop(key);
+    if (v == kNoNode || cov.gain(v) == 0) break;
+    if (cost[v] > left) continue;  // the budget only shrinks: v is out for good
+    cov.take(v);
+    s.seeds.push_back(v);
+    s.cost += cost[v];
+    left = budget - s.cost;
+  }
+  s.covered = cov.covered();
+  if (single_covered > s.covered) {
+    s.seeds = {single};
+    s.cost = cost[single];
+    s.covered = single_covered;
+    s.single_best = true;
+  }
+  return s;
+}
+
+double log_binomial(double n, double k) {
+  return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1);
+}
+
+// log sum_{j=0..k} C(n, j), by log-sum-exp.
+double log_sets_up_to(double n, std::uint64_t k) {
+  double top = -HUGE_VAL;
+  for (std::uint64_t j = 0; j <= k; ++j) top = std::max(top, log_binomial(n, double(j)));
+  double sum = 0;
+  for (std::uint64_t j = 0; j <= k; ++j) sum += std::exp(log_binomial(n, double(j)) - top);
+  return top + std::log(sum);
+}
+
+// IMM's sampling phase and final draw; `select` maps RR sets to a Selection, `k` is the set size the
+// union bounds are taken over (OPT >= k), log_sets the log of the number of candidate sets.
+template <class Select>
+ImmResult run_imm(const ImmGraph& g, double k, double log_sets, const ImmParams& p, std::uint64_t seed,
+                  Select&& select) {
+  p.validate();
+  const double n = g.people();
+  const double ln_n = std::log(n);
+  const double ell = p.ell * (1.0 + std::log(2.0) / ln_n);
+  const double e1 = 1.0 - std::exp(-1.0);
+  const double eps = p.epsilon;
+  const double eps2 = std::sqrt(2.0) * eps;
+  const double lambda_prime =
+      (2.0 + 2.0 / 3.0 * eps2) * (log_sets + ell * ln_n + std::log(std::log2(n))) * n / (eps2 * eps2);
+  const double alpha = std::sqrt(ell * ln_n + std::log(2.0));
+  const double beta = std::sqrt(e1 * (log_sets + ell * ln_n + std::log(2.0)));
+  const double lambda_star = 2.0 * n * std::pow(e1 * alpha + beta, 2) / (eps * eps);
+
+  auto sets_for = [&](double theta, const char* phase) {
+    const double t = std::ceil(theta);
+    if (!(t <= double(p.max_rr_sets)))
+      throw Error("IMM " + std::string(phase) + " needs " + num(t) + " RR sets, more than imm.max_rr_sets = " +
+                  std::to_string(p.max_rr_sets) + " (raise imm.epsilon or the limit)");
+    return static_cast<std::uint64_t>(t);
+  };
+
+  // Grows r to `target` sets. A pilot of kPilot sets first measures the mean RR set size; when
+  // target times that mean cannot fit in imm.max_rr_entries the call fails at once instead of after
+  // filling memory (above the epidemic threshold an RR set holds a fixed share of everyone).
+  constexpr std::uint64_t kPilot = 256;
+  auto grow = [&](RrSets& r, std::uint64_t key, std::uint64_t target, const char* phase) {
+    if (target <= r.size()) return;
+    if (r.size() < kPilot) append_rr_sets(g, key, std::min(target, kPilot) - r.size(), r, p.max_rr_entries);
+    const double mean = double(r.nodes.size()) / double(r.size());
+    if (double(target) * mean > 1.5 * double(p.max_rr_entries))
+      throw Error("IMM " + std::string(phase) + " needs " + std::to_string(target) + " RR sets of mean size " +
+                  num(mean) + ", about " + num(double(target) * mean) + " entries, more than imm.max_rr_entries = " +
+                  std::to_string(p.max_rr_entries) +
+                  ": the cascade is near or above its epidemic threshold; raise imm.epsilon or the limit");
+    if (target > r.size()) append_rr_sets(g, key, target - r.size(), r, p.max_rr_entries);
+  };
+
+  RrSets r;
+  double lb = k;
+  const std::uint64_t sampling_key = rng::derive(seed, rng::Purpose::imm, 1);
+  for (int i = 1; i < std::log2(n); ++i) {
+    const double x = n / std::ldexp(1.0, i);
+    grow(r, sampling_key, sets_for(lambda_prime / x, "sampling"), "sampling");
+    const Selection s = select(r);
+    const double estimate = n * double(s.covered) / double(r.size());
+    if (estimate >= (1.0 + eps2) * x) {
+      lb = std::max(lb, estimate / (1.0 + eps2));
+      break;
+    }
+  }
+  ImmResult out;
+  out.sampling_rr_sets = r.size();
+  out.lower_bound = lb;
+  const std::uint64_t theta = sets_for(lambda_star / lb, "final selection");
+  r.clear();
+  grow(r, rng::derive(seed, rng::Purpose::imm, 2), theta, "final selection");
+  Selection s = select(r);
+  out.seeds = std::move(s.seeds);
+  out.cost = s.cost;
+  out.single_best = s.single_best;
+  out.rr_sets = r.size();
+  out.rr_entries = r.nodes.size();
+  out.spread = n * double(s.covered) / double(r.size());
+  return out;
+}
+
+}  // namespace
+
+void ImmParams::validate() const {
+  if (!(epsilon > 0.0 && epsilon < 1.0))
+    throw ConfigError("imm.epsilon", "must be in (0, 1), got " + num(epsilon));
+  if (!(ell > 0.0 && std::isfinite(ell))) throw ConfigError("imm.ell", "must be positive, got " + num(ell));
+  if (max_rr_sets < 1 || max_rr_sets > 0xFFFFFFFFull)
+    throw ConfigError("imm.max_rr_sets", "must be in [1, 2^32 - 1], got " + std::to_string(max_rr_sets));
+  if (max_rr_entries < 1) throw ConfigError("imm.max_rr_entries", "must be positive");
+}
+
+ImmGraph::ImmGraph(const Exposure& ex) : ex_(ex) {
+  const SocialGraph& g = ex.graph();
+  const node_t n = g.people();
+  const Csr& a = g.audience;
+  // Classes 0..3: the circles. Then one class per distinct audience probability of an account that
+  // has followers, ascending.
+  std::vector<double> audience_p;
+  for (node_t u = 0; u < n; ++u)
+    if (a.degree(u) > 0) audience_p.push_back(ex.audience_p(u));
+  std::sort(audience_p.begin(), audience_p.end());
+  audience_p.erase(std::unique(audience_p.begin(), audience_p.end()), audience_p.end());
+  if (audience_p.size() > 255)
+    throw Error("IMM: " + std::to_string(audience_p.size()) +
+                " distinct audience probabilities; at most 255 engagement classes are supported");
+  for (int c = 1; c <= kCircles; ++c) class_p_.push_back(ex.strong_p(c));
+  class_p_.insert(class_p_.end(), audience_p.begin(), audience_p.end());
+  for (double p : class_p_) class_hazard_.push_back(p >= 1.0 ? HUGE_VAL : -std::log1p(-p));
+
+  // The audience layer transposed, each list sorted by (class, account): build_csr's canonical order.
+  std::vector<node_t> src(a.num_edges());
+  std::vector<std::uint8_t> cls(a.num_edges());
+#pragma omp parallel for schedule(dynamic, 1024) if (n >= kParallelMin)
+  for (node_t u = 0; u < n; ++u) {
+    if (a.degree(u) == 0) continue;
+    const auto c = static_cast<std::uint8_t>(
+        1 + (std::lower_bound(audience_p.begin(), audience_p.end(), ex.audience_p(u)) - audience_p.begin()));
+    std::fill(src.begin() + a.begin(u), src.begin() + a.end(u), u);
+    std::fill(cls.begin() + a.begin(u), cls.begin() + a.end(u), c);
+  }
+  CsrBuildOptions o;
+  o.drop_self_loops = false;
+  followed_ = build_csr(n, a.targets(), src, cls, o);
+  src = {};
+  cls = {};
+
+  // Segments in two passes (count, then fill at prefix offsets), each person by one thread.
+  const Csr& strong = g.strong;
+  const std::uint8_t* fa = followed_.attr().data();
+  auto for_segments = [&](node_t v, auto&& emit) {
+    const auto ends = ex.circle_ends(v);
+    offset_t b = strong.begin(v);
+    for (int c = 0; c < kCircles; ++c) {
+      if (ends[c] > b) emit(Segment{static_cast<std::uint32_t>(ends[c] - b), static_cast<std::uint16_t>(c), 0});
+      b = ends[c];
+    }
+    offset_t fb = followed_.begin(v);
+    const offset_t fe = followed_.end(v);
+    while (fb < fe) {
+      const std::uint8_t c = fa[fb];
+      const offset_t run_end = static_cast<offset_t>(std::upper_bound(fa + fb, fa + fe, c) - fa);
+      emit(Segment{static_cast<std::uint32_t>(run_end - fb), static_cast<std::uint16_t>(kCircles + c - 1), 1});
+      fb = run_end;
+    }
+  };
+  people_.resize(std::size_t(n) + 1);
+  std::vector<std::uint64_t> count(n);
+#pragma omp parallel for schedule(dynamic, 1024) if (n >= kParallelMin)
+  for (node_t v = 0; v < n; ++v) {
+    std::uint64_t k = 0;
+    for_segments(v, [&](const Segment&) { ++k; });
+    count[v] = k;
+  }
+  std::uint64_t total = 0;
+  for (node_t v = 0; v < n; ++v) {
+    people_[v].segment_begin = total;
+    total += count[v];
+  }
+  people_[n] = Person{strong.num_edges(), followed_.num_edges(), total, 0.0};
+  segments_.resize(total);
+#pragma omp parallel for schedule(dynamic, 1024) if (n >= kParallelMin)
+  for (node_t v = 0; v < n; ++v) {
+    Person& rec = people_[v];
+    rec.strong_begin = strong.begin(v);
+    rec.followed_begin = followed_.begin(v);
+    rec.hazard = 0.0;
+    std::uint64_t at = rec.segment_begin;
+    for_segments(v, [&](const Segment& seg) {
+      segments_[at++] = seg;
+      rec.hazard += double(seg.length) * class_hazard_[seg.cls];
+    });
+  }
+}
+
+std::size_t ImmGraph::memory_bytes() const {
+  return followed_.memory_bytes() + people_.size() * sizeof(Person) + segments_.size() * sizeof(Segment) +
+         2 * class_p_.size() * sizeof(double);
+}
+
+void append_rr_sets(const ImmGraph& g, std::uint64_t key, std::uint64_t count, RrSets& sets,
+                    std::uint64_t max_entries) {
+  if (count == 0) return;
+  if (g.people() == 0) throw Error("IMM: RR sets of an empty graph");
+  const std::uint64_t first = sets.size();
+  const node_t n = g.people();
+  constexpr std::uint64_t kChunk = std::uint64_t(1) << 16;
+  const int threads = omp_get_max_threads();
+  std::vector<Walker> walkers;
+  walkers.reserve(threads);
+  for (int t = 0; t < threads; ++t) walkers.emplace_back(g);
+  std::vector<std::vector<node_t>> buffers(threads);
+  std::vector<std::uint64_t> where(std::min(count, kChunk));
+  std::vector<std::uint32_t> length(where.size());
+  std::vector<int> owner(where.size());
+  sets.offsets.reserve(first + count + 1);
+  // Chunk by chunk: each set is drawn into its thread's buffer, then copied to its slot in set order.
+  for (std::uint64_t c0 = 0; c0 < count; c0 += kChunk) {
+    const std::int64_t m = static_cast<std::int64_t>(std::min(kChunk, count - c0));
+    for (auto& b : buffers) b.clear();
+    // Blocks of 64 sets; within a block the next set's root is drawn one set ahead, so its record is
+    // being fetched while the current set is walked.
+    const std::int64_t blocks = (m + 63) / 64;
+    // The entry guard is checked after every set, so a collection that cannot fit stops within one
+    // set per thread of the limit. Whether it trips does not depend on the order sets finish in: the
+    // running total passes the limit exactly when the chunk's full total would.
+    std::atomic<std::uint64_t> total{sets.offsets.back()}, walked{first + c0};
+    std::atomic<bool> over{false};
+#pragma omp parallel for schedule(dynamic, 1) if (m >= kParallelMin)
+    for (std::int64_t bl = 0; bl < blocks; ++bl) {
+      const int t = omp_get_thread_num();
+      auto stream = [&](std::int64_t j) {
+        const std::uint64_t i = first + c0 + std::uint64_t(j);
+        return rng::Stream(key, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32));
+      };
+      const std::int64_t j_end = std::min(m, 64 * (bl + 1));
+      rng::Stream rs = stream(64 * bl);
+      node_t root = static_cast<node_t>(rs.below(n));
+      for (std::int64_t j = 64 * bl; j < j_end; ++j) {
+        if (over.load(std::memory_order_relaxed)) break;
+        rng::Stream next = stream(j + 1);
+        node_t next_root = kNoNode;
+        if (j + 1 < j_end) {
+          next_root = static_cast<node_t>(next.below(n));
+          __builtin_prefetch(&g.person(next_root));
+        }
+        where[j] = buffers[t].size();
+        owner[j] = t;
+        walkers[t].walk(rs, root, buffers[t]);
+        length[j] = static_cast<std::uint32_t>(buffers[t].size() - where[j]);
+        walked.fetch_add(1, std::memory_order_relaxed);
+        if (total.fetch_add(length[j], std::memory_order_relaxed) + length[j] > max_entries)
+          over.store(true, std::memory_order_relaxed);
+        rs = next;
+        root = next_root;
+      }
+    }
+    if (over.load()) {
+      const double mean = double(total.load()) / double(walked.load());
+      throw Error("IMM: RR sets would hold more than imm.max_rr_entries = " + std::to_string(max_entries) +
+                  " people after " + std::to_string(walked.load()) + " sets (mean RR set size " + num(mean) +
+                  "): the cascade is near or above its epidemic threshold; raise imm.epsilon or the limit");
+    }
+    for (std::int64_t j = 0; j < m; ++j) sets.offsets.push_back(sets.offsets.back() + length[j]);
+    sets.nodes.resize(sets.offsets.back());
+#pragma omp parallel for schedule(static) if (m >= kParallelMin)
+    for (std::int64_t j = 0; j < m; ++j) {
+      const auto& buf = buffers[owner[j]];
+      std::copy(buf.begin() + where[j], buf.begin() + where[j] + length[j],
+                sets.nodes.begin() + sets.offsets[first + c0 + j]);
+    }
+  }
+}
+
+ImmResult imm_topk(const ImmGraph& g, std::uint32_t k, const ImmParams& params, std::uint64_t seed) {
+  params.validate();
+  const node_t n = g.people();
+  if (k == 0) return {};
+  if (k >= n) {
+    ImmResult all;
+    all.seeds.resize(n);
+    std::iota(all.seeds.begin(), all.seeds.end(), node_t(0));
+    all.spread = n;
+    all.cost = n;
+    all.lower_bound = n;
+    return all;
+  }
+  return run_imm(g, k, log_binomial(n, k), params, seed,
+                 [&](const RrSets& r) { return select_topk(r, n, k); });
+}
+
+ImmResult imm_topk(const Exposure& ex, std::uint32_t k, const ImmParams& params, std::uint64_t seed) {
+  const ImmGraph g(ex);
+  return imm_topk(g, k, params, seed);
+}
+
+ImmResult imm_budget(const ImmGraph& g, std::span<const double> cost, double budget, const ImmParams& params,
+                     std::uint64_t seed) {
+  params.validate();
+  const node_t n = g.people();
+  if (cost.size() != n)
+    throw InputError("IMM budget: " + std::to_string(cost.size()) + " costs for " + std::to_string(n) + " people");
+  if (!(budget >= 0.0 && std::isfinite(budget)))
+    throw InputError("IMM budget: the budget must be finite and non-negative, got " + num(budget));
+  for (node_t v = 0; v < n; ++v)
+    if (!(cost[v] >= 0.0 && std::isfinite(cost[v])))
+      throw InputError("IMM budget: person " + std::to_string(v) + " costs " + num(cost[v]) +
+                       "; costs must be finite and non-negative");
+  // k: how many people the budget can buy at most (the cheapest ones).
+  std::vector<double> sorted(cost.begin(), cost.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::uint64_t k = 0;
+  double total = 0;
+  while (k < n && total + sorted[k] <= budget) total += sorted[k++];
+  if (k == 0) return {};
+  if (k == n) {
+    ImmResult all;
+    all.seeds.resize(n);
+    std::iota(all.seeds.begin(), all.seeds.end(), node_t(0));
+    all.spread = n;
+    all.cost = std::accumulate(cost.begin(), cost.end(), 0.0);
+    all.lower_bound = n;
+    return all;
+  }
+  return run_imm(g, double(k), log_sets_up_to(n, k), params, seed,
+                 [&](const RrSets& r) { return select_budget(r, n, cost, budget); });
+}
+
+ImmResult imm_budget(const Exposure& ex, std::span<const double> cost, double budget, const ImmParams& params,
+                     std::uint64_t seed) {
+  const ImmGraph g(ex);
+  return imm_budget(g, cost, budget, params, seed);
+}
+
+}  // namespace nanoreach
