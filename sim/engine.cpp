@@ -75,6 +75,10 @@ class EngineAccess {
             ++count(s_.activated_, t);
             ++out_.activated_by[bk[k] & 0xF];
           }
+          if (i == 0)
+            for (std::size_t k = 0; k < j; ++k) prefetch_person(static_cast<node_t>(bk[k] >> 8));
+          for (std::size_t k = j; k < std::min(bk.size(), j + kBatch); ++k)
+            prefetch_person(static_cast<node_t>(bk[k] >> 8));
           policy.expand_batch(*this, std::span<const std::uint64_t>(bk.data() + i, j - i), static_cast<std::uint32_t>(t));
         }
       } else {
@@ -137,6 +141,13 @@ class EngineAccess {
 
   void recovered_at(std::uint32_t time) {
     if (time <= in_.max_steps) ++count(s_.recovered_, time);  // a recovery past the horizon is not seen
+  }
+
+  // The cache lines expanding a person starts with: their list offsets and engagement row.
+  void prefetch_person(node_t w) const {
+    __builtin_prefetch(&g_.strong.offsets()[w]);
+    __builtin_prefetch(&g_.audience.offsets()[w]);
+    ex_.prefetch(w);
   }
 
   static constexpr std::size_t kBatch = 64;

@@ -66,6 +66,7 @@ Exposure::Exposure(const SocialGraph& g, const Campaign& c) : g_(g), c_(c) {
     eng_class_[u] = static_cast<std::uint8_t>(k);
   }
   const auto& attr = g.strong.attr();
+  if (attr.empty()) only_circle_ = 1;
   if (!attr.empty() && std::all_of(attr.begin(), attr.end(), [&](std::uint8_t a) { return a == attr[0]; }))
     only_circle_ = attr[0];
   if (!attr.empty() && only_circle_ == 0 && g.strong.max_degree() < 256) {
@@ -84,25 +85,11 @@ Exposure::Exposure(const SocialGraph& g, const Campaign& c) : g_(g), c_(c) {
   }
 }
 
-const Coin& Exposure::strong_coin(int circle) const { return strong_coins_[circle - 1]; }
-const Coin& Exposure::audience_coin(node_t u) const { return audience_coins_[eng_class_[u]]; }
-
 double Exposure::authenticity(std::uint32_t posts) const { return std::pow(c_.fatigue, double(posts)); }
 
-std::array<offset_t, kCircles> Exposure::circle_ends(node_t u) const {
+std::array<offset_t, kCircles> Exposure::circle_ends_searched(node_t u) const {
   const offset_t b = g_.strong.begin(u);
   std::array<offset_t, kCircles> ends;
-  if (only_circle_ || g_.strong.attr().empty()) {
-    const offset_t e = g_.strong.end(u);
-    const int c = only_circle_ ? only_circle_ : 1;
-    for (int k = 0; k < kCircles; ++k) ends[k] = k + 1 >= c ? e : b;
-    return ends;
-  }
-  if (packed_) {
-    const std::uint32_t p = circle_packed_[u];
-    for (int k = 0; k < kCircles; ++k) ends[k] = b + ((p >> (8 * k)) & 0xFF);
-    return ends;
-  }
   const auto at = g_.strong.attrs(u);
   for (int k = 0; k < kCircles; ++k)
     ends[k] = at.empty() ? g_.strong.end(u)

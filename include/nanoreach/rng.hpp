@@ -81,6 +81,38 @@ constexpr std::uint32_t scale32(std::uint32_t x, std::uint32_t n) {
   return static_cast<std::uint32_t>((static_cast<std::uint64_t>(x) * n) >> 32);
 }
 
+// Exponential variates by the ziggurat method (Marsaglia & Tsang 2000, "The ziggurat method for
+// generating random variables"; 256 layers). One 32-bit draw: the top 8 bits pick a layer, the low 24
+// bits a point in it; 98.9% of draws return at once, the rest fall back to an exact rejection step.
+// The tables are computed once with std::exp / std::log, so they are the same wherever this binary runs.
+struct ExpZiggurat {
+  std::uint32_t k[256];
+  double w[256], f[256];
+  ExpZiggurat() {
+    const double m = 16777216.0;  // 2^24
+    double de = 7.697117470131487, te = de;
+    const double ve = 3.949659822581572e-3;
+    const double q = ve / std::exp(-de);
+    k[0] = static_cast<std::uint32_t>((de / q) * m);
+    k[1] = 0;
+    w[0] = q / m;
+    w[255] = de / m;
+    f[0] = 1.0;
+    f[255] = std::exp(-de);
+    for (int i = 254; i >= 1; --i) {
+      de = -std::log(ve / de + std::exp(-de));
+      k[i + 1] = static_cast<std::uint32_t>((de / te) * m);
+      te = de;
+      f[i] = std::exp(-de);
+      w[i] = de / m;
+    }
+  }
+  static const ExpZiggurat& get() {
+    static const ExpZiggurat z;
+    return z;
+  }
+};
+
 class Stream {
  public:
   // key: from derive(); c1..c3: the work item's labels (run, node, ...).
@@ -149,12 +181,27 @@ class Stream {
     return g >= static_cast<double>(cap) ? cap : static_cast<std::uint64_t>(g);
   }
 
-  // The same from 32 random bits and inv_log1m = 1 / log(1 - p): U = (x + 1) / 2^32, so skips are
-  // exact in distribution up to a CDF error below 2^-32 (and at most about 22 / p), at half the
-  // random bits and without a division. For the engine's inner loop.
-  std::uint64_t geometric_fast(double inv_log1m, std::uint64_t cap) {
-    const double u = (static_cast<double>(u32()) + 1.0) * 0x1.0p-32;
-    const double g = std::floor(std::log(u) * inv_log1m);
+  // A standard exponential variate (ziggurat), usually from one 32-bit draw.
+  double exponential_fast() {
+    const ExpZiggurat& z = ExpZiggurat::get();
+    std::uint32_t j = u32();
+    std::uint32_t i = j >> 24, x = j & 0xFFFFFF;
+    if (x < z.k[i]) return x * z.w[i];
+    while (true) {
+      if (i == 0) return 7.697117470131487 - std::log(uniform_pos());
+      const double v = x * z.w[i];
+      if (z.f[i] + uniform() * (z.f[i - 1] - z.f[i]) < std::exp(-v)) return v;
+      j = u32();
+      i = j >> 24;
+      x = j & 0xFFFFFF;
+      if (x < z.k[i]) return x * z.w[i];
+    }
+  }
+
+  // The same from neg_inv_log1m = -1 / log(1 - p) > 0, through an exponential variate E:
+  // floor(E / -log(1 - p)) is geometric with P(G >= g) = (1 - p)^g. For the engine's inner loop.
+  std::uint64_t geometric_fast(double neg_inv_log1m, std::uint64_t cap) {
+    const double g = std::floor(exponential_fast() * neg_inv_log1m);
     return g >= static_cast<double>(cap) ? cap : static_cast<std::uint64_t>(g);
   }
 

@@ -83,10 +83,10 @@ inline void sample_edges(rng::Stream& rs, offset_t b, offset_t e, const Coin& co
     for (offset_t i = b; i < e; ++i) fire(i);
     return;
   }
-  offset_t i = b + rs.geometric_fast(coin.inv_log1m, e - b);
+  offset_t i = b + rs.geometric_fast(coin.neg_inv_log1m, e - b);
   while (i < e) {
     fire(i);
-    i += 1 + rs.geometric_fast(coin.inv_log1m, e - i);
+    i += 1 + rs.geometric_fast(coin.neg_inv_log1m, e - i);
   }
 }
 

@@ -28,8 +28,8 @@ namespace nanoreach {
 // A Bernoulli coin with its logarithm precomputed for skip-sampling.
 struct Coin {
   double p = 0;
-  double inv_log1m = 0;  // 1 / log(1 - p), when 0 < p < 1
-  static Coin of(double p) { return {p, p > 0.0 && p < 1.0 ? 1.0 / std::log1p(-p) : 0.0}; }
+  double neg_inv_log1m = 0;  // -1 / log(1 - p), when 0 < p < 1
+  static Coin of(double p) { return {p, p > 0.0 && p < 1.0 ? -1.0 / std::log1p(-p) : 0.0}; }
 };
 
 
@@ -64,19 +64,39 @@ class Exposure {
   double audience_p(node_t u) const { return audience_base_ * engagement_of(u); }
   double engagement_of(node_t u) const { return engagement_[eng_class_[u]]; }
   // The same as coins with their logarithms precomputed (engine.hpp), for unpaid people.
-  const Coin& strong_coin(int circle) const;
-  const Coin& audience_coin(node_t u) const;
+  const Coin& strong_coin(int circle) const { return strong_coins_[circle - 1]; }
+  const Coin& audience_coin(node_t u) const { return audience_coins_[eng_class_[u]]; }
+  void prefetch(node_t u) const {
+    __builtin_prefetch(&eng_class_[u]);
+    if (packed_) __builtin_prefetch(&circle_packed_[u]);
+  }
 
   // Multiplier on a seed's edges after `posts` other sponsored posts.
   double authenticity(std::uint32_t posts) const;
 
   // Strong-layer positions [begin, ends[0]), [ends[0], ends[1]), ... of u's circles 1..4.
-  std::array<offset_t, kCircles> circle_ends(node_t u) const;
+  std::array<offset_t, kCircles> circle_ends(node_t u) const {
+    const offset_t b = g_.strong.begin(u);
+    std::array<offset_t, kCircles> ends;
+    if (packed_) {
+      const std::uint32_t p = circle_packed_[u];
+      for (int k = 0; k < kCircles; ++k) ends[k] = b + ((p >> (8 * k)) & 0xFF);
+      return ends;
+    }
+    if (only_circle_) {
+      const offset_t e = g_.strong.end(u);
+      for (int k = 0; k < kCircles; ++k) ends[k] = k + 1 >= only_circle_ ? e : b;
+      return ends;
+    }
+    return circle_ends_searched(u);
+  }
 
   const SocialGraph& graph() const { return g_; }
   const Campaign& campaign() const { return c_; }
 
  private:
+  std::array<offset_t, kCircles> circle_ends_searched(node_t u) const;
+
   const SocialGraph& g_;
   Campaign c_;
   std::array<double, kCircles> strong_p_;

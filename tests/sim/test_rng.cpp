@@ -1,0 +1,84 @@
+// Random streams: addressing, and the distributions the engine relies on, against their exact laws.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include "nanoreach/rng.hpp"
+#include "nanoreach/sim/engine.hpp"
+
+using namespace nanoreach;
+
+TEST_CASE("a stream is a pure function of its address", "[rng]") {
+  const std::uint64_t key = rng::derive(1, rng::Purpose::cascade, 2);
+  rng::Stream a(key, 5, 6, 7), b(key, 5, 6, 7), c(key, 5, 6, 8);
+  std::vector<std::uint32_t> xa, xb, xc;
+  for (int i = 0; i < 20; ++i) {
+    xa.push_back(a.u32());
+    xb.push_back(b.u32());
+    xc.push_back(c.u32());
+  }
+  REQUIRE(xa == xb);
+  REQUIRE(xa != xc);
+  REQUIRE(rng::derive(1, rng::Purpose::cascade, 2) != rng::derive(1, rng::Purpose::cascade, 3));
+  REQUIRE(rng::derive(1, rng::Purpose::cascade) != rng::derive(2, rng::Purpose::cascade));
+}
+
+TEST_CASE("below(n) is uniform: chi-square over 10 cells", "[rng]") {
+  rng::Stream s(42);
+  const int n = 10, draws = 200000;
+  std::vector<int> count(n, 0);
+  for (int i = 0; i < draws; ++i) ++count[s.below(n)];
+  double chi2 = 0;
+  for (int c : count) chi2 += (c - draws / n) * (c - draws / n) / double(draws / n);
+  // 9 degrees of freedom: P(chi2 > 27.9) = 0.001.
+  REQUIRE(chi2 < 27.9);
+}
+
+TEST_CASE("the ziggurat exponential has mean 1, variance 1 and the right tail", "[rng]") {
+  rng::Stream s(7);
+  const int draws = 400000;
+  double sum = 0, sum2 = 0, tail = 0;
+  for (int i = 0; i < draws; ++i) {
+    const double e = s.exponential_fast();
+    REQUIRE(e >= 0);
+    sum += e;
+    sum2 += e * e;
+    tail += e > 8.0;  // beyond the base layer's edge (7.697): exercises the exact fallback
+  }
+  const double mean = sum / draws, var = sum2 / draws - mean * mean;
+  // Mean: SE = 1/sqrt(draws) = 0.0016; tolerance 4 SE. Variance: SE = sqrt(8/draws) = 0.0045 (E[X^4]=24).
+  REQUIRE(std::abs(mean - 1.0) < 4 / std::sqrt(double(draws)));
+  REQUIRE(std::abs(var - 1.0) < 4 * std::sqrt(8.0 / draws));
+  // P(E > 8) = e^-8 = 3.35e-4: about 134 of 400,000, binomial SE 11.6; tolerance 4 SE.
+  REQUIRE(std::abs(tail - draws * std::exp(-8.0)) < 4 * std::sqrt(draws * std::exp(-8.0)));
+}
+
+TEST_CASE("skip-sampling fires each edge with probability p, independently", "[rng][engine]") {
+  // 200 edges, p = 0.07, 20,000 streams: each edge's firing count is Binomial(20000, 0.07)
+  // (SE 36); every count within 4.5 SE, and pairs of neighbouring edges fire together p^2 of the time.
+  const int edges = 200, streams = 20000;
+  const double p = 0.07;
+  const Coin coin = Coin::of(p);
+  std::vector<int> fired(edges, 0), pairs(edges - 1, 0);
+  for (int r = 0; r < streams; ++r) {
+    rng::Stream s(rng::derive(3, rng::Purpose::cascade), r);
+    std::vector<char> hit(edges, 0);
+    sample_edges(s, 0, edges, coin, [&](offset_t i) { hit[i] = 1; });
+    for (int i = 0; i < edges; ++i) fired[i] += hit[i];
+    for (int i = 0; i + 1 < edges; ++i) pairs[i] += hit[i] && hit[i + 1];
+  }
+  const double se = std::sqrt(streams * p * (1 - p));
+  for (int c : fired) REQUIRE(std::abs(c - streams * p) < 4.5 * se);
+  double pair_total = 0;
+  for (int c : pairs) pair_total += c;
+  const double expect = (edges - 1) * double(streams) * p * p;
+  REQUIRE(std::abs(pair_total - expect) < 4 * std::sqrt(expect));  // Poisson-like SE of the total
+  // p = 0 fires nothing and p = 1 fires everything, drawing no random numbers.
+  rng::Stream s(1);
+  int n0 = 0, n1 = 0;
+  sample_edges(s, 0, 50, Coin::of(0.0), [&](offset_t) { ++n0; });
+  sample_edges(s, 0, 50, Coin::of(1.0), [&](offset_t) { ++n1; });
+  REQUIRE(n0 == 0);
+  REQUIRE(n1 == 50);
+}
