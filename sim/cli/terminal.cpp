@@ -84,7 +84,8 @@ std::string grouped(double x) {
   const long long v = std::llround(x);
   std::string s = std::to_string(v < 0 ? -v : v);
   for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
-  return (v < 0 ? "-" : "") + s;
+  if (v < 0) s.insert(s.begin(), '-');
+  return s;
 }
 
 }  // namespace nanoreach::cli
