@@ -82,10 +82,13 @@ std::string fixed(double x, int digits) {
 std::string grouped(double x) {
   if (std::isnan(x)) return "-";
   const long long v = std::llround(x);
-  std::string s = std::to_string(v < 0 ? -v : v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
-  if (v < 0) s.insert(s.begin(), '-');
-  return s;
+  const std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out = v < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
 }
 
 }  // namespace nanoreach::cli
