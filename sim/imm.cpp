@@ -137,7 +137,6 @@ class Coverage {
 
   std::uint32_t gain(node_t v) const { return gain_[v]; }
   std::uint64_t covered() const { return covered_count_; }
-  node_t people() const { return static_cast<node_t>(gain_.size()); }
 
   void take(node_t v) {
     for (offset_t p = offsets_[v]; p < offsets_[std::size_t(v) + 1]; ++p) {
@@ -234,21 +233,20 @@ Selection select_budget(const RrSets& r, node_t n, std::span<const double> cost,
     if (cost[v] <= budget && cov.gain(v) > 0 && (single == kNoNode || cov.gain(v) > cov.gain(single))) single = v;
   const std::uint64_t single_covered = single == kNoNode ? 0 : cov.gain(single);
 
+  // Free people rank first (key +inf, then by id): each is taken while it adds coverage.
   auto key = [&](node_t v) {
     const double g = cov.gain(v);
     return cost[v] > 0 ? g / cost[v] : (g > 0 ? HUGE_VAL : 0.0);
   };
   LazyHeap heap(n, key, [&](node_t v) { return cov.gain(v) > 0 && cost[v] <= budget; });
   Selection s;
-  double left = budget;
   for (;;) {
     const node_t v = heap.pop(key);
     if (v == kNoNode || cov.gain(v) == 0) break;
-    if (cost[v] > left) continue;  // the budget only shrinks: v is out for good
+    if (s.cost + cost[v] > budget) continue;  // what is spent only grows: v is out for good
     cov.take(v);
     s.seeds.push_back(v);
     s.cost += cost[v];
-    left = budget - s.cost;
   }
   s.covered = cov.covered();
   if (single_covered > s.covered) {
@@ -450,11 +448,16 @@ void append_rr_sets(const ImmGraph& g, std::uint64_t key, std::uint64_t count, R
   const std::uint64_t first = sets.size();
   const node_t n = g.people();
   constexpr std::uint64_t kChunk = std::uint64_t(1) << 16;
+  // Each thread's walker and buffer on cache lines of their own: they are written for every set.
+  struct alignas(64) PerThread {
+    explicit PerThread(const ImmGraph& g) : walker(g) {}
+    Walker walker;
+    std::vector<node_t> buffer;
+  };
   const int threads = omp_get_max_threads();
-  std::vector<Walker> walkers;
-  walkers.reserve(threads);
-  for (int t = 0; t < threads; ++t) walkers.emplace_back(g);
-  std::vector<std::vector<node_t>> buffers(threads);
+  std::vector<PerThread> per;
+  per.reserve(threads);
+  for (int t = 0; t < threads; ++t) per.emplace_back(g);
   std::vector<std::uint64_t> where(std::min(count, kChunk));
   std::vector<std::uint32_t> length(where.size());
   std::vector<int> owner(where.size());
@@ -462,55 +465,60 @@ void append_rr_sets(const ImmGraph& g, std::uint64_t key, std::uint64_t count, R
   // Chunk by chunk: each set is drawn into its thread's buffer, then copied to its slot in set order.
   for (std::uint64_t c0 = 0; c0 < count; c0 += kChunk) {
     const std::int64_t m = static_cast<std::int64_t>(std::min(kChunk, count - c0));
-    for (auto& b : buffers) b.clear();
+    for (auto& pt : per) pt.buffer.clear();
     // Blocks of 64 sets; within a block the next set's root is drawn one set ahead, so its record is
     // being fetched while the current set is walked.
     const std::int64_t blocks = (m + 63) / 64;
-    // The entry guard is checked after every set, so a collection that cannot fit stops within one
-    // set per thread of the limit. Whether it trips does not depend on the order sets finish in: the
-    // running total passes the limit exactly when the chunk's full total would.
-    std::atomic<std::uint64_t> total{sets.offsets.back()}, walked{first + c0};
+    // The entry guard: each block adds its entries to a shared total when it ends, and checks its
+    // own running count against the total seen at its start after every set, so a collection that
+    // cannot fit stops within about a block per thread of the limit. Whether it trips does not
+    // depend on the order blocks finish in: it trips exactly when the chunk's full total passes the
+    // limit (a partial total that passes it is a lower bound of the full one).
+    std::atomic<std::uint64_t> total{sets.offsets.back()};
     std::atomic<bool> over{false};
-#pragma omp parallel for schedule(dynamic, 1) if (m >= kParallelMin)
+#pragma omp parallel for schedule(dynamic, 1) if (m >= 256)  // even a pilot: a set may be huge
     for (std::int64_t bl = 0; bl < blocks; ++bl) {
-      const int t = omp_get_thread_num();
+      if (over.load(std::memory_order_relaxed)) continue;
+      PerThread& pt = per[omp_get_thread_num()];
       auto stream = [&](std::int64_t j) {
         const std::uint64_t i = first + c0 + std::uint64_t(j);
         return rng::Stream(key, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32));
       };
+      const std::uint64_t seen = total.load(std::memory_order_relaxed);
+      std::uint64_t mine = 0;
       const std::int64_t j_end = std::min(m, 64 * (bl + 1));
       rng::Stream rs = stream(64 * bl);
       node_t root = static_cast<node_t>(rs.below(n));
       for (std::int64_t j = 64 * bl; j < j_end; ++j) {
-        if (over.load(std::memory_order_relaxed)) break;
         rng::Stream next = stream(j + 1);
         node_t next_root = kNoNode;
         if (j + 1 < j_end) {
           next_root = static_cast<node_t>(next.below(n));
           __builtin_prefetch(&g.person(next_root));
         }
-        where[j] = buffers[t].size();
-        owner[j] = t;
-        walkers[t].walk(rs, root, buffers[t]);
-        length[j] = static_cast<std::uint32_t>(buffers[t].size() - where[j]);
-        walked.fetch_add(1, std::memory_order_relaxed);
-        if (total.fetch_add(length[j], std::memory_order_relaxed) + length[j] > max_entries)
+        where[j] = pt.buffer.size();
+        owner[j] = omp_get_thread_num();
+        pt.walker.walk(rs, root, pt.buffer);
+        length[j] = static_cast<std::uint32_t>(pt.buffer.size() - where[j]);
+        mine += length[j];
+        if (seen + mine > max_entries) {
           over.store(true, std::memory_order_relaxed);
+          break;
+        }
         rs = next;
         root = next_root;
       }
+      total.fetch_add(mine, std::memory_order_relaxed);
     }
-    if (over.load()) {
-      const double mean = double(total.load()) / double(walked.load());
+    if (over.load() || total.load() > max_entries)
       throw Error("IMM: RR sets would hold more than imm.max_rr_entries = " + std::to_string(max_entries) +
-                  " people after " + std::to_string(walked.load()) + " sets (mean RR set size " + num(mean) +
+                  " people (" + std::to_string(first + c0) + " sets held " + std::to_string(sets.offsets.back()) +
                   "): the cascade is near or above its epidemic threshold; raise imm.epsilon or the limit");
-    }
     for (std::int64_t j = 0; j < m; ++j) sets.offsets.push_back(sets.offsets.back() + length[j]);
     sets.nodes.resize(sets.offsets.back());
 #pragma omp parallel for schedule(static) if (m >= kParallelMin)
     for (std::int64_t j = 0; j < m; ++j) {
-      const auto& buf = buffers[owner[j]];
+      const auto& buf = per[owner[j]].buffer;
       std::copy(buf.begin() + where[j], buf.begin() + where[j] + length[j],
                 sets.nodes.begin() + sets.offsets[first + c0 + j]);
     }
