@@ -92,7 +92,7 @@ io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
     groups[it->second].push_back(i);
   }
   const std::size_t g = groups.size();
-  std::vector<std::int64_t> point(g), count(g);
+  std::vector<std::int64_t> point(g), count(g), population(g);
   std::vector<std::string> s_name(g), m_name(g), kind(g), tier(g);
   std::vector<double> budget(g), seeds_mean(g), cost_mean(g), nominal_mean(g), mean(g), sd(g), se(g), lo(g), hi(g),
       q05(g), q25(g), q50(g), q75(g), q95(g), maxv(g), adopters_mean(g), p1(g), p10(g), per1000(g),
@@ -120,6 +120,7 @@ io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
     tier[k] = f.tier;
     budget[k] = f.budget;
     const double people = double(ctx.people(pt));
+    population[k] = static_cast<std::int64_t>(ctx.people(pt));
     const double target = ctx.target(pt);
     count[k] = static_cast<std::int64_t>(rows_k.size());
     std::vector<double> x;
@@ -168,7 +169,8 @@ io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
   h5::Table t;
   if (with_point) t.add("point", std::move(point));
   t.add("strategy", std::move(s_name)).add("model", std::move(m_name)).add("kind", std::move(kind));
-  t.add("tier", std::move(tier)).add("budget", std::move(budget)).add("runs", std::move(count));
+  t.add("tier", std::move(tier)).add("budget", std::move(budget)).add("people", std::move(population));
+  t.add("runs", std::move(count));
   t.add("seeds_mean", std::move(seeds_mean)).add("cost_mean", std::move(cost_mean));
   t.add("nominal_reach_mean", std::move(nominal_mean));
   t.add("reach_mean", std::move(mean)).add("reach_sd", std::move(sd)).add("reach_se", std::move(se));
