@@ -38,6 +38,9 @@ TierThresholds resolve_tiers(const TierRule& rule, node_t people) {
                                                              : std::min(abs, frac);
     out.min_followers[k] = static_cast<std::uint64_t>(std::max(1.0, v));
   }
+  // Automatic thresholds of a tiny population may collide: keep them increasing, one follower apart.
+  if (rule.mode == TierRule::Mode::automatic)
+    for (int k = 1; k < 4; ++k) out.min_followers[k] = std::max(out.min_followers[k], out.min_followers[k - 1] + 1);
   for (int k = 1; k < 4; ++k)
     if (out.min_followers[k] <= out.min_followers[k - 1])
       throw ConfigError("tiers", "tier thresholds must increase (nano < micro < macro < mega), got " +
