@@ -65,7 +65,7 @@ class Walker {
     for (std::size_t i = start; i < out.size(); ++i) {
       const node_t v = out[i];
       const ImmGraph::Person& rec = g_.person(v);
-      double e = rs.exponential();
+      double e = rs.exponential_fast();
       if (e >= rec.hazard) continue;
       offset_t pos[2] = {rec.strong_begin, rec.followed_begin};
       const node_t* targets[2] = {strong_, followed_};
@@ -90,7 +90,7 @@ class Walker {
           j += static_cast<std::uint32_t>(skip);
           visit(tg[j]);
           ++j;
-          e = rs.exponential();
+          e = rs.exponential_fast();
         }
       }
     }
