@@ -29,6 +29,8 @@ void EngagementTable::validate() const {
     throw ConfigError("campaign.engagement_followers",
                       "needs one row per engagement rate (" + std::to_string(min_followers.size()) +
                           " follower bounds for " + std::to_string(rate.size()) + " rates)");
+  if (min_followers.size() > 255)
+    throw ConfigError("campaign.engagement_followers", "allows at most 255 rows, got " + std::to_string(min_followers.size()));
   if (min_followers[0] != 0)
     throw ConfigError("campaign.engagement_followers", "must start at 0 followers, got " + num(min_followers[0]));
   for (std::size_t k = 1; k < min_followers.size(); ++k)

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <map>
 
+#include "nanoreach/sim/analytics.hpp"
+
 namespace nanoreach {
 
 namespace h5 = io::h5;
@@ -57,17 +59,46 @@ double quantile_sorted(const std::vector<double>& v, double q) {
   return v[lo] + (h - double(lo)) * (v[hi] - v[lo]);
 }
 
-io::h5::Table summarize(const io::h5::Table& runs, std::uint64_t people,
-                        const std::vector<std::pair<std::string, StrategyFacts>>& facts, double target) {
+Theory percolation_theory(std::span<const std::uint64_t> degree_hist, std::span<const double> circle_mean_ties,
+                          const ExperimentSpec& spec, ModelKind model) {
+  Theory t;
+  if (model == ModelKind::threshold) return t;
+  const Campaign& c = spec.campaign;
+  double ties = 0, sum = 0;
+  for (std::size_t k = 0; k < circle_mean_ties.size() && k < kCircles; ++k) {
+    const double p = std::min(1.0, c.virality * c.trust_known * c.circle_weight[k] * c.affinity);
+    const double T = model == ModelKind::ic ? p : sir_transmissibility(p, spec.sir.recovery);
+    ties += circle_mean_ties[k];
+    sum += circle_mean_ties[k] * T;
+  }
+  if (!(ties > 0)) return t;
+  t.T = sum / ties;
+  const Percolation pc = bond_percolation(degree_hist, t.T);
+  t.outbreak_probability = pc.outbreak_probability;
+  t.outbreak_size = pc.outbreak_size;
+  return t;
+}
+
+SummaryContext summary_context(const ExperimentSpec& spec, const GraphStats& stats) {
   SummaryContext c;
+  const std::uint64_t people = stats.people;
   c.people = [people](std::int64_t) { return people; };
-  c.facts = [&facts](std::int64_t, const std::string& name) {
+  const auto facts = strategy_facts(spec);
+  c.facts = [facts](std::int64_t, const std::string& name) {
     for (const auto& [n, f] : facts)
       if (n == name) return f;
     return StrategyFacts{};
   };
+  const double target = spec.runs.target;
   c.target = [target](std::int64_t) { return target; };
-  return summarize(runs, c);
+  std::map<std::string, Theory> theory;
+  for (ModelKind m : spec.models)
+    theory[model_name(m)] = percolation_theory(stats.degree_hist, stats.mean_circle, spec, m);
+  c.theory = [theory](std::int64_t, const std::string& model) {
+    auto it = theory.find(model);
+    return it == theory.end() ? Theory{} : it->second;
+  };
+  return c;
 }
 
 io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
@@ -96,7 +127,7 @@ io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
   std::vector<std::string> s_name(g), m_name(g), kind(g), tier(g);
   std::vector<double> budget(g), seeds_mean(g), cost_mean(g), nominal_mean(g), mean(g), sd(g), se(g), lo(g), hi(g),
       q05(g), q25(g), q50(g), q75(g), q95(g), maxv(g), adopters_mean(g), p1(g), p10(g), per1000(g),
-      adopters_per1000(g), steps_mean(g);
+      adopters_per1000(g), steps_mean(g), theory_T(g), theory_p(g), theory_size(g);
   std::vector<std::vector<double>> share(kAttribution, std::vector<double>(g));
   std::vector<std::uint8_t> converged(g);
   const auto& reach = src.column<std::int64_t>("reach");
@@ -165,6 +196,10 @@ io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
     adopters_per1000[k] = sum_cost > 0 ? 1000.0 * sum_adopters / sum_cost : NAN;
     for (int b = 0; b < kAttribution; ++b) share[b][k] = sum_adopters > 0 ? by_sum[b] / sum_adopters : NAN;
     converged[k] = target > 0 && 1.959963984540054 * se[k] <= target * mean[k];
+    const Theory th = ctx.theory ? ctx.theory(pt, m_name[k]) : Theory{};
+    theory_T[k] = th.T;
+    theory_p[k] = th.outbreak_probability;
+    theory_size[k] = th.outbreak_size;
   }
   h5::Table t;
   if (with_point) t.add("point", std::move(point));
@@ -183,6 +218,8 @@ io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
   t.add(std::string("share_") + kByNames[kBySeed], std::move(share[kBySeed]));
   for (int b = 0; b < kTierCount; ++b) t.add(std::string("share_") + kByNames[b], std::move(share[b]));
   t.add("steps_mean", std::move(steps_mean)).add("converged", std::move(converged));
+  t.add("theory_T", std::move(theory_T)).add("theory_outbreak_probability", std::move(theory_p));
+  t.add("theory_outbreak_size", std::move(theory_size));
   return t;
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <system_error>
 
+#include "nanoreach/sim/analytics.hpp"
 #include "nanoreach/sim/imm.hpp"
 #include "nanoreach/sim/runner.hpp"
 
@@ -51,6 +52,12 @@ std::unique_ptr<BoundCampaign> bind_campaign(const SocialGraph& g, const Experim
   try {
     for (const StrategySpec& s : spec.strategies) {
       std::optional<std::vector<node_t>> computed;
+      if (s.kind == StrategyKind::eigenvector) {
+        if (s.k > g.people())
+          throw ConfigError("strategy." + s.name + ".k", "is " + std::to_string(s.k) + " but the population has only " +
+                                                             std::to_string(g.people()) + " people");
+        computed = top_scores(eigenvector_centrality(g.strong).vector, s.k);
+      }
       if (s.kind == StrategyKind::optimal) {
         // A random strategy of the same name prices people; it is never drawn from.
         StrategySpec pricing = s;
@@ -132,7 +139,7 @@ RunReport run_experiment(const io::Config& cfg, const RunOptions& o) {
       }
     }
     const h5::Table runs = f.exists("/runs") ? f.read_table("/runs") : h5::Table();
-    report.summary = summarize(runs, report.people, strategy_facts(spec), spec.runs.target);
+    report.summary = summarize(runs, summary_context(spec, built->stats));
     f.write_table("/summary", report.summary);
     f.set_attribute("end_time", utc_now());
     report.complete = !stopped;

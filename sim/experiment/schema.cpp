@@ -71,7 +71,9 @@ std::shared_ptr<io::Schema> make_schema() {
   s->real("tiers.mega_fraction", 0.1, "mega threshold as a share of the population").above(0).at_most(1);
 
   s->section("campaign", "what one exposure does, and what seeds cost (MODEL.md sections 3 and 5)");
-  s->real("campaign.virality", 0.05, "base virality: the campaign's own pull, a factor of every edge probability")
+  s->real("campaign.virality", 0.03,
+          "base virality, a factor of every edge probability; 0.03 is below the default network's epidemic "
+          "threshold, as most campaigns are (Goel, Watts & Goldstein 2012)")
       .within(0, 1);
   s->real("campaign.trust_known", 0.83, "trust in people one knows: strong ties (Nielsen 2015)").within(0, 1);
   s->real("campaign.trust_audience", 0.70, "trust in accounts one follows, as branded content (Nielsen 2015)")

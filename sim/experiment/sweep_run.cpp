@@ -320,6 +320,20 @@ SweepReport assemble(const Assembly& a, std::vector<PointSource*> sources, const
       return StrategyFacts{};
     };
     ctx.target = [&](std::int64_t p) { return specs[std::size_t(p)].runs.target; };
+    std::vector<std::vector<std::uint64_t>> hist(plan.graphs);
+    std::vector<std::vector<double>> circles(plan.graphs);
+    for (std::size_t g = 0; g < plan.graphs; ++g)
+      if (graph_written[g]) {
+        h5::Group gr = f.open_group("/graphs/" + std::to_string(g));
+        hist[g] = gr.read_array<std::uint64_t>("degree_hist");
+        circles[g] = gr.read_array<double>("circle_mean_ties");
+      }
+    ctx.theory = [&](std::int64_t p, const std::string& model) {
+      const std::size_t g = plan.graph_of_point[std::size_t(p)];
+      const auto m = parse_model(model);
+      if (!m || hist[g].empty()) return Theory{};
+      return percolation_theory(hist[g], circles[g], specs[std::size_t(p)], *m);
+    };
     rep.summary = summarize(runs, ctx);
     f.write_table("/summary", rep.summary);
     rep.complete = rep.points_done == rep.points;

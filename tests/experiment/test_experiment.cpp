@@ -183,7 +183,21 @@ TEST_CASE("round trip: every documented dataset and attribute, summary recompute
   // /summary equals summarize(/runs).
   const h5::Table summary = f.read_table("/summary");
   const ExperimentSpec spec = spec_from_config(parse(kSmall));
-  REQUIRE(summary == summarize(runs, 20000, strategy_facts(spec), 0));
+  GraphStats stats;
+  stats.people = 20000;
+  stats.degree_hist = g.read_array<std::uint64_t>("degree_hist");
+  const auto circles = g.read_array<double>("circle_mean_ties");
+  std::copy(circles.begin(), circles.end(), stats.mean_circle.begin());
+  REQUIRE(summary == summarize(runs, summary_context(spec, stats)));
+  // Theory beside simulation: IC and SIR get a percolation prediction, in [0, 1].
+  const auto& T = summary.column<double>("theory_T");
+  const auto& size = summary.column<double>("theory_outbreak_size");
+  for (std::size_t i = 0; i < summary.rows(); ++i) {
+    REQUIRE(T[i] > 0);
+    REQUIRE(T[i] < 1);
+    REQUIRE(size[i] >= 0);
+    REQUIRE(size[i] <= 1);
+  }
   REQUIRE(summary.rows() == 6);
   // /curves: one row per run; cumulative sums end at each run's reach.
   for (const std::string s : {"nano", "mega", "hubs"})

@@ -35,9 +35,10 @@ std::optional<Tier> parse_tier(std::string_view name);
 //   absolute:  the counts themselves (MODEL.md section 2: 100 / 3,000 / 10,000 / 1,000,000);
 //   fraction:  fractions of the population;
 //   automatic: each threshold is the smaller of the two, so a population too small to hold a real
-//              mega account scales the top tiers down while nano stays at 100 followers. With the
-//              defaults: 1,000,000 people -> 100 / 3,000 / 10,000 / 100,000; 100,000 people ->
-//              100 / 300 / 1,000 / 10,000; 10,000,000 people -> the absolute thresholds.
+//              mega account scales the top tiers down; nano stays at 100 followers from 100,000
+//              people up. With the defaults: 1,000,000 people -> 100 / 3,000 / 10,000 / 100,000;
+//              100,000 people -> 100 / 300 / 1,000 / 10,000; 10,000 people -> 10 / 30 / 100 / 1,000;
+//              10,000,000 people -> the absolute thresholds. Tiny populations keep them increasing.
 struct TierRule {
   enum class Mode { automatic, absolute, fraction };
   Mode mode = Mode::automatic;

@@ -41,7 +41,7 @@ struct EngagementTable {
 };
 
 struct Campaign {
-  double virality = 0.05;
+  double virality = 0.03;
   double trust_known = 0.83;
   double trust_audience = 0.70;
   std::array<double, kCircles> circle_weight = {1.0, 0.5, 0.25, 0.1};

@@ -14,7 +14,9 @@
 // readers recompute exactly what `nanoreach run` wrote.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <span>
 #include <functional>
 #include <string>
 #include <vector>
@@ -35,19 +37,30 @@ struct StrategyFacts {
   double budget = 0;
 };
 
+// Bond-percolation theory beside the simulation (Newman 2002, analytics.hpp): the strong-tie layer read
+// as a configuration-model graph with its own degree distribution, every tie carrying the mean
+// per-tie transmissibility T of the campaign (ic: the circle-weighted mean edge probability; sir:
+// the mean of beta / (beta + gamma - beta gamma) per circle; threshold: no prediction, NaN). It leaves
+// out audiences, clustering and the seeding strategy, so it is a yardstick, not a forecast.
+struct Theory {
+  double T = NAN, outbreak_probability = NAN, outbreak_size = NAN;  // size as a share of the population
+};
+Theory percolation_theory(std::span<const std::uint64_t> degree_hist, std::span<const double> circle_mean_ties,
+                          const ExperimentSpec& spec, ModelKind model);
+
 // What the summary needs beyond /runs, per point (-1 outside sweeps): the population size (for the
 // 1% / 10% columns), each strategy's facts, and the adaptive target (for `converged`).
 struct SummaryContext {
   std::function<std::uint64_t(std::int64_t point)> people;
   std::function<StrategyFacts(std::int64_t point, const std::string& strategy)> facts;
   std::function<double(std::int64_t point)> target;
+  std::function<Theory(std::int64_t point, const std::string& model)> theory;  // optional
 };
 
 // /summary from /runs: one row per (point,) strategy, model, in order of first appearance.
 io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& context);
-// The same for one experiment (no points).
-io::h5::Table summarize(const io::h5::Table& runs, std::uint64_t people,
-                        const std::vector<std::pair<std::string, StrategyFacts>>& facts, double target);
+// The context of one experiment (no points) on a graph with these statistics.
+SummaryContext summary_context(const ExperimentSpec& spec, const GraphStats& stats);
 
 // Quantile of sorted values by linear interpolation (numpy's default, "type 7").
 double quantile_sorted(const std::vector<double>& sorted, double q);
