@@ -7,12 +7,20 @@
 #include "commands.hpp"
 #include "nanoreach/graph/classic.hpp"
 #include "nanoreach/sim/bench.hpp"
+#include "nanoreach/sim/imm.hpp"
 #include "nanoreach/sim/runner.hpp"
 #include "terminal.hpp"
 
 namespace nanoreach::cli {
 
 namespace {
+
+// The campaign of a config that may have no [[strategy]] (bench needs only the campaign and IMM keys).
+ExperimentSpec spec_from_config_or_campaign(const io::Config& cfg) {
+  io::Config with = cfg;
+  if (cfg.elements("strategy").empty()) with.apply_override("strategy=[{name = \"bench\", kind = \"random\", k = 1}]");
+  return spec_from_config(with);
+}
 
 void report(const std::string& title, const SocialGraph& g, double build_seconds, std::uint32_t cascades) {
   std::printf("\n%s: %s people, %s stored edges (built in %.2f s)\n", title.c_str(), grouped(g.people()).c_str(),
@@ -37,7 +45,7 @@ void report(const std::string& title, const SocialGraph& g, double build_seconds
 
 }  // namespace
 
-int cmd_bench(const Common& c, const std::string& which, int cascades) {
+int cmd_bench(const Common& c, const std::string& which, int cascades, int imm_k) {
   if (c.threads > 0) omp_set_num_threads(c.threads);
   std::printf("nanoreach bench: %d threads available; timings below are one thread unless stated\n",
               omp_get_max_threads());
@@ -57,6 +65,19 @@ int cmd_bench(const Common& c, const std::string& which, int cascades) {
     const auto built = build_experiment_graph(spec, static_cast<std::uint64_t>(cfg.get_int("seed")));
     report(std::string("Dunbar network (") + source_name(spec.source) + ")", built->graph, built->seconds,
            static_cast<std::uint32_t>(cascades));
+    if (imm_k > 0) {
+      const ExperimentSpec es = spec_from_config_or_campaign(cfg);
+      const Exposure ex(built->graph, es.campaign);
+      ImmParams ip;
+      ip.epsilon = es.imm.epsilon;
+      ip.ell = es.imm.ell;
+      const auto t0 = std::chrono::steady_clock::now();
+      const ImmResult r = imm_topk(ex, static_cast<std::uint32_t>(imm_k), ip, 42);
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf("IMM k = %d (epsilon %.2f, virality %.3f): %.1f s, %s RR sets (%s entries), estimated spread %s\n",
+                  imm_k, ip.epsilon, es.campaign.virality, secs, grouped(double(r.rr_sets + r.sampling_rr_sets)).c_str(),
+                  grouped(double(r.rr_entries)).c_str(), grouped(r.spread).c_str());
+    }
   }
   return 0;
 }

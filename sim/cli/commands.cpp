@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "nanoreach/sim/analytics.hpp"
 #include "nanoreach/sim/runner.hpp"
 #include "terminal.hpp"
 
@@ -95,7 +96,7 @@ void print_summary_table(const io::h5::Table& sum) {
 
 }  // namespace
 
-int cmd_graph(const Common& c, bool save_graph) {
+int cmd_graph(const Common& c, bool save_graph, bool spectral) {
   const io::Config cfg = load_config(c);
   const GraphSpec spec = graph_spec_from_config(cfg);
   const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get_int("seed"));
@@ -107,6 +108,20 @@ int cmd_graph(const Common& c, bool save_graph) {
   const auto built = build_experiment_graph(spec, seed);
   progress.finish();
   if (!c.quiet) print_graph_summary(built->graph, built->stats, built->seconds);
+  Spectral strong, combined;
+  if (spectral) {
+    progress.stage("spectral radius (power iteration)");
+    PowerParams pp;
+    pp.tolerance = 1e-6;
+    strong = spectral_radius(built->graph.strong, pp);
+    combined = spectral_radius(built->graph, Layers::combined, pp);
+    progress.finish();
+    if (!c.quiet)
+      std::printf("spectral radius      strong ties %.3f, with audiences %.3f: uniform edge probability threshold "
+                  "~ %.5f (strong) / %.5f (all)\n",
+                  strong.lambda, combined.lambda, critical_probability(strong.lambda),
+                  critical_probability(combined.lambda));
+  }
   const std::filesystem::path partial = partial_path(out);
   {
     io::h5::File f = io::h5::File::create(partial, io::h5::IfExists::Truncate);
@@ -118,6 +133,13 @@ int cmd_graph(const Common& c, bool save_graph) {
     f.set_attribute("command_line", c.command_line);
     f.set_attribute("start_time", utc_now());
     write_graph_group(f, built->graph, built->stats, spec, seed, built->seconds, save_graph || cfg.get_bool("output.save_graph"));
+    if (spectral) {
+      io::h5::Group g = f.open_group("/graph");
+      g.set_attribute("lambda1_strong", strong.lambda);
+      g.set_attribute("lambda1_combined", combined.lambda);
+      g.set_attribute("critical_p_strong", critical_probability(strong.lambda));
+      g.set_attribute("critical_p_combined", critical_probability(combined.lambda));
+    }
     f.set_attribute("end_time", utc_now());
     f.set_attribute("complete", true);
   }

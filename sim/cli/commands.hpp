@@ -21,11 +21,11 @@ struct Common {
 
 extern std::atomic<bool> g_stop;  // set by SIGINT/SIGTERM
 
-int cmd_graph(const Common& c, bool save_graph);
+int cmd_graph(const Common& c, bool save_graph, bool spectral);
 int cmd_run(const Common& c);
 int cmd_print_defaults();
 int cmd_info(const std::string& path);
-int cmd_bench(const Common& c, const std::string& graph, int cascades);
+int cmd_bench(const Common& c, const std::string& graph, int cascades, int imm_k);
 int cmd_sweep(const Common& c, const std::string& shard, bool resume);
 int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bool force);
 int cmd_keys_markdown();

@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
   experiment_options(graph, c, false);
   bool save_graph = false;
   graph->add_flag("--save-graph", save_graph, "also store the CSR arrays (a notebook can load the network)");
+  bool spectral = false;
+  graph->add_flag("--spectral", spectral,
+                  "also compute the spectral radius of the strong and combined layers and the epidemic-threshold "
+                  "estimate p ~ 1/lambda_1 (minutes on a million people)");
 
   auto* run = app.add_subcommand("run", "run an experiment: Monte Carlo cascades per strategy and model");
   experiment_options(run, c, false);
@@ -54,6 +58,9 @@ int main(int argc, char** argv) {
   bench->add_option("--graph", bench_graph, "ba (Barabasi-Albert 100k, m = 10), dunbar (the configured graph), or all")
       ->check(CLI::IsMember({"ba", "dunbar", "all"}));
   bench->add_option("--cascades", cascades, "cascades per measurement")->check(CLI::PositiveNumber);
+  int imm_k = 0;
+  bench->add_option("--imm", imm_k, "also time IMM for the best k seeds on the Dunbar graph (0: skip)")
+      ->check(CLI::NonNegativeNumber);
 
   auto* sweep = app.add_subcommand("sweep", "run every point of the experiment's [sweep]");
   experiment_options(sweep, c, true);
@@ -79,14 +86,14 @@ int main(int argc, char** argv) {
   sigaction(SIGTERM, &sa, nullptr);
 
   try {
-    if (*graph) return cmd_graph(c, save_graph);
+    if (*graph) return cmd_graph(c, save_graph, spectral);
     if (*run) {
       if (print_defaults) return cmd_print_defaults();
       if (keys_markdown) return cmd_keys_markdown();
       return cmd_run(c);
     }
     if (*info) return cmd_info(info_path);
-    if (*bench) return cmd_bench(c, bench_graph, cascades);
+    if (*bench) return cmd_bench(c, bench_graph, cascades, imm_k);
     if (*sweep) return cmd_sweep(c, shard, resume);
     if (*merge) return cmd_merge(shards, merge_out, merge_force);
   } catch (const nanoreach::Interrupted& e) {
