@@ -1,6 +1,7 @@
 // nanoreach bench: build the named graphs, measure, print ratios against the BFS baseline.
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -22,7 +23,12 @@ ExperimentSpec spec_from_config_or_campaign(const io::Config& cfg) {
   return spec_from_config(with);
 }
 
+// cascades = 0: as many as keep one measurement near a few seconds (2e8 edge visits).
 void report(const std::string& title, const SocialGraph& g, double build_seconds, std::uint32_t cascades) {
+  if (cascades == 0) {
+    const double edges = double(g.strong.num_edges() + g.audience.num_edges()) + 1;
+    cascades = static_cast<std::uint32_t>(std::clamp(2e8 / edges, 5.0, 200.0));
+  }
   std::printf("\n%s: %s people, %s stored edges (built in %.2f s)\n", title.c_str(), grouped(g.people()).c_str(),
               grouped(double(g.strong.num_edges() + g.audience.num_edges())).c_str(), build_seconds);
   const auto lines = bench_cascades(g, cascades, 10, 0.05, 42);
