@@ -158,7 +158,16 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       need_k(pool_.size(), std::string("the ") + tier_name(*spec_.tier) + " tier");
       break;
     case StrategyKind::random:
-      need_k(n, "the population");
+      if (!(spec_.top_fraction > 0 && spec_.top_fraction <= 1))
+        throw ConfigError(field(spec_, "top_fraction"), "must be in (0, 1], got " + num(spec_.top_fraction));
+      if (spec_.top_fraction < 1) {
+        const auto m = static_cast<std::uint32_t>(std::max(1.0, std::floor(spec_.top_fraction * n)));
+        pool_ = top_k(n, m, [&](node_t u) { return g.strong.degree(u); });
+        std::sort(pool_.begin(), pool_.end());
+        need_k(pool_.size(), "the top " + num(100 * spec_.top_fraction) + "% by strong degree");
+      } else {
+        need_k(n, "the population");
+      }
       break;
     case StrategyKind::top_followers:
       need_k(n, "the population");
@@ -181,7 +190,7 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       pool_ = tier_pool();
       if (!(spec_.budget > 0)) throw ConfigError(field(spec_, "budget"), "must be positive, got " + num(spec_.budget));
       const double c = cheapest_ = cheapest(pool_);
-      if (c > spec_.budget)
+      if (c > spec_.budget && !spec_.empty_ok)
         throw ConfigError(field(spec_, "budget"), "of $" + num(spec_.budget) + " buys nobody: the cheapest " +
                                                       (spec_.tier ? tier_name(*spec_.tier) : "person") + " costs $" +
                                                       num(c));
@@ -270,11 +279,12 @@ SeedSet Strategy::draw(std::uint32_t run) const {
   switch (spec_.kind) {
     case StrategyKind::tier:
     case StrategyKind::random: {
-      const std::uint64_t m = spec_.kind == StrategyKind::tier ? pool_.size() : g.people();
+      const bool pooled = !pool_.empty();
+      const std::uint64_t m = pooled ? pool_.size() : g.people();
       SequentialSampler sampler(m, rs);
       for (std::uint32_t i = 0; i < spec_.k; ++i) {
         const std::uint64_t x = *sampler.next();
-        s.people.push_back(spec_.kind == StrategyKind::tier ? pool_[x] : static_cast<node_t>(x));
+        s.people.push_back(pooled ? pool_[x] : static_cast<node_t>(x));
       }
       for (node_t u : s.people) {
         s.cost += price(u);

@@ -148,6 +148,13 @@ std::shared_ptr<io::Schema> make_schema() {
   st.keys.reals("shares", {}, "mix: share of the budget per tier, adding up to 1");
   st.keys.integer("sponsored_posts", -1, "other sponsored posts each seed made; -1: campaign.sponsored_posts")
       .at_least(-1);
+  st.keys.real("top_fraction", 1.0,
+               "random: draw from this share of people with the most strong ties (0.1: the top 10%, Watts & Dodds "
+               "2007's influentials)")
+      .above(0)
+      .at_most(1);
+  st.keys.boolean("empty_ok", false,
+                  "budget, mix: a budget that buys nobody gives no seeds and no reach instead of an error (sweeps)");
 
   s->free_table("sweep", "parameter sweep (nanoreach sweep): axes over any key",
                 "# campaign.virality = [0.01, 0.02, 0.05]\n# campaign.budget = {log = [1000, 100000], points = 5}\n"

@@ -195,6 +195,8 @@ ExperimentSpec whole(const io::Config& cfg) {
       s.mix_tiers.push_back(*tt);
     }
     s.mix_shares = el.get_doubles("shares");
+    s.top_fraction = el.get_double("top_fraction");
+    s.empty_ok = el.get_bool("empty_ok");
     const std::int64_t posts = el.get_int("sponsored_posts");
     if (posts >= 0) s.sponsored_posts = static_cast<std::uint32_t>(std::min<std::int64_t>(posts, 1000000));
     if (s.name.find('.') != std::string::npos || s.name.find('/') != std::string::npos || s.name.empty())

@@ -178,3 +178,36 @@ TEST_CASE("strategies that cannot be carried out are clear errors naming the key
   m.k = 1;
   REQUIRE_THROWS_WITH(Strategy(m, ex2, CostModel{}, 1), Catch::Contains("strategy.mega.tier") && Catch::Contains("empty"));
 }
+
+TEST_CASE("influentials: random people from the top share by strong degree; empty budgets when allowed",
+          "[seeding]") {
+  const SocialGraph& g = graph();
+  const Exposure ex(g, Campaign{});
+  StrategySpec s = spec("influential", StrategyKind::random);
+  s.k = 1;
+  s.top_fraction = 0.1;
+  const Strategy st(s, ex, CostModel{}, 1);
+  // The 10th-percentile-from-the-top degree: every drawn person has at least it.
+  std::vector<std::uint32_t> deg(g.people());
+  for (node_t u = 0; u < g.people(); ++u) deg[u] = g.strong.degree(u);
+  std::nth_element(deg.begin(), deg.begin() + g.people() / 10, deg.end(), std::greater<>());
+  const std::uint32_t cut = deg[g.people() / 10];
+  std::set<node_t> seen;
+  for (std::uint32_t run = 0; run < 200; ++run) {
+    const node_t u = st.draw(run).people.at(0);
+    REQUIRE(g.strong.degree(u) >= cut);
+    seen.insert(u);
+  }
+  REQUIRE(seen.size() > 150);  // 200 draws from 2,000 people: mostly distinct
+  s.top_fraction = 0;
+  REQUIRE_THROWS_WITH(Strategy(s, ex, CostModel{}, 1), Catch::Contains("strategy.influential.top_fraction"));
+
+  StrategySpec b = spec("mega_budget", StrategyKind::budget);
+  b.tier = Tier::mega;
+  b.budget = 5;
+  b.empty_ok = true;
+  const Strategy none(b, ex, CostModel{}, 1);
+  const SeedSet empty = none.draw(0);
+  REQUIRE(empty.people.empty());
+  REQUIRE(empty.cost == 0);
+}

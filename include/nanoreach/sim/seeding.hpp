@@ -8,7 +8,8 @@
 //
 // Strategies (`kind`):
 //   tier           k people drawn from one tier, anew each run;
-//   random         k people drawn from the whole population, anew each run;
+//   random         k people drawn from the whole population, anew each run (or, with top_fraction
+//                  below 1, from the people of highest strong degree: "influentials", Watts & Dodds 2007);
 //   top_followers  the k people with most followers (fixed);
 //   top_degree     the k people with most strong ties (fixed);
 //   top_core       the k people of highest k-core number of the strong layer (Boost.Graph
@@ -61,6 +62,8 @@ struct StrategySpec {
   std::vector<Tier> mix_tiers;         // mix
   std::vector<double> mix_shares;      // mix, summing to 1
   std::optional<std::uint32_t> sponsored_posts;  // overrides the campaign's
+  double top_fraction = 1.0;   // random: draw from this share of people, highest strong degree first
+  bool empty_ok = false;       // budget / mix: a budget that buys nobody gives no seeds, not an error
 };
 
 struct SeedSet {
