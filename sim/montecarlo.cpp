@@ -64,6 +64,8 @@ McOutcome run_monte_carlo(const Exposure& ex, const Model& m, const Strategy& s,
         rec.seeds = static_cast<std::uint32_t>(seeds.people.size());
         rec.cost = seeds.cost;
         rec.nominal_reach = seeds.followers;
+        rec.seeds_by_tier.fill(0);
+        for (node_t u : seeds.people) ++rec.seeds_by_tier[static_cast<int>(ex.graph().tier[u])];
         CascadeInput in;
         in.seeds = seeds.people;
         in.seed_authenticity = auth;

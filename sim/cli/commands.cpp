@@ -72,8 +72,8 @@ void print_summary_table(const io::h5::Table& sum) {
   const bool point = sum.contains("point");
   std::vector<std::string> header;
   if (point) header.push_back("point");
-  for (const char* h : {"strategy", "model", "seeds", "cost $", "mean reach", "95% CI", "reach per $1,000",
-                        "by ordinary"})
+  for (const char* h : {"strategy", "model", "seeds", "budget $", "spent $", "mean reach", "95% CI",
+                        "reach per $1,000", "by ordinary"})
     header.push_back(h);
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < sum.rows(); ++i) {
@@ -82,6 +82,8 @@ void print_summary_table(const io::h5::Table& sum) {
     r.push_back(sum.column<std::string>("strategy")[i]);
     r.push_back(sum.column<std::string>("model")[i]);
     r.push_back(fixed(sum.column<double>("seeds_mean")[i], 1));
+    const double budget = sum.column<double>("budget")[i];
+    r.push_back(budget > 0 ? grouped(budget) : "-");
     r.push_back(grouped(sum.column<double>("cost_mean")[i]));
     r.push_back(grouped(sum.column<double>("reach_mean")[i]));
     r.push_back(grouped(sum.column<double>("reach_ci95_low")[i]) + " - " +

@@ -24,6 +24,7 @@ io::h5::Table runs_rows(const std::string& strategy, ModelKind model, const std:
   std::vector<double> cost(n);
   std::vector<std::uint8_t> truncated(n);
   std::vector<std::vector<std::int64_t>> by(kAttribution, std::vector<std::int64_t>(n));
+  std::vector<std::vector<std::int64_t>> made_of(kTierCount, std::vector<std::int64_t>(n));
   for (std::size_t i = 0; i < n; ++i) {
     const RunRecord& r = runs[i];
     run[i] = r.run;
@@ -39,11 +40,15 @@ io::h5::Table runs_rows(const std::string& strategy, ModelKind model, const std:
     examined[i] = static_cast<std::int64_t>(r.result.examined);
     truncated[i] = r.result.truncated;
     for (int k = 0; k < kAttribution; ++k) by[k][i] = static_cast<std::int64_t>(r.result.activated_by[k]);
+    for (int k = 0; k < kTierCount; ++k) made_of[k][i] = r.seeds_by_tier[k];
   }
   h5::Table t;
   if (point >= 0) t.add("point", std::vector<std::int64_t>(n, point));
   t.add("strategy", std::move(st)).add("model", std::move(mo)).add("run", std::move(run));
-  t.add("seeds", std::move(seeds)).add("cost", std::move(cost)).add("nominal_reach", std::move(nominal));
+  t.add("seeds", std::move(seeds));
+  for (int k = 0; k < kTierCount; ++k)
+    t.add(std::string("seeds_") + tier_name(static_cast<Tier>(k)), std::move(made_of[k]));
+  t.add("cost", std::move(cost)).add("nominal_reach", std::move(nominal));
   t.add("reach", std::move(reach)).add("adopters", std::move(adopters)).add("steps", std::move(steps));
   t.add(kByNames[kBySeed], std::move(by[kBySeed]));
   for (int k = 0; k < kTierCount; ++k) t.add(kByNames[k], std::move(by[k]));
@@ -129,6 +134,10 @@ io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
       q05(g), q25(g), q50(g), q75(g), q95(g), maxv(g), adopters_mean(g), p1(g), p10(g), per1000(g),
       adopters_per1000(g), steps_mean(g), theory_T(g), theory_p(g), theory_size(g);
   std::vector<std::vector<double>> share(kAttribution, std::vector<double>(g));
+  std::vector<std::vector<double>> made_of_mean(kTierCount, std::vector<double>(g));
+  std::vector<const std::vector<std::int64_t>*> made_col(kTierCount);
+  for (int b = 0; b < kTierCount; ++b)
+    made_col[b] = &src.column<std::int64_t>(std::string("seeds_") + tier_name(static_cast<Tier>(b)));
   std::vector<std::uint8_t> converged(g);
   const auto& reach = src.column<std::int64_t>("reach");
   const auto& adopters = src.column<std::int64_t>("adopters");
@@ -170,6 +179,7 @@ io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
       over1 += r >= 0.01 * people;
       over10 += r >= 0.10 * people;
       for (int b = 0; b < kAttribution; ++b) by_sum[b] += double((*by_col[b])[i]);
+      for (int b = 0; b < kTierCount; ++b) made_of_mean[b][k] += double((*made_col[b])[i]) / n;
     }
     mean[k] = sum / n;
     double ss = 0;
@@ -206,7 +216,10 @@ io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
   t.add("strategy", std::move(s_name)).add("model", std::move(m_name)).add("kind", std::move(kind));
   t.add("tier", std::move(tier)).add("budget", std::move(budget)).add("people", std::move(population));
   t.add("runs", std::move(count));
-  t.add("seeds_mean", std::move(seeds_mean)).add("cost_mean", std::move(cost_mean));
+  t.add("seeds_mean", std::move(seeds_mean));
+  for (int b = 0; b < kTierCount; ++b)
+    t.add(std::string("seeds_") + tier_name(static_cast<Tier>(b)) + "_mean", std::move(made_of_mean[b]));
+  t.add("cost_mean", std::move(cost_mean));
   t.add("nominal_reach_mean", std::move(nominal_mean));
   t.add("reach_mean", std::move(mean)).add("reach_sd", std::move(sd)).add("reach_se", std::move(se));
   t.add("reach_ci95_low", std::move(lo)).add("reach_ci95_high", std::move(hi));

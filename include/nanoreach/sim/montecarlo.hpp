@@ -40,6 +40,7 @@ struct RunRecord {
   std::uint32_t seeds = 0;
   double cost = 0;
   std::uint64_t nominal_reach = 0;  // the seeds' followers
+  std::array<std::uint32_t, kTierCount> seeds_by_tier = {};  // what the seed set is made of
   RunResult result;
 };
 
