@@ -1,0 +1,304 @@
+#!/usr/bin/python3
+"""Question 1: the nano-vs-mega phase diagram over virality x budget, and equal nominal reach.
+
+    /usr/bin/python3 scripts/plot_phase.py PHASE.h5 [--nominal NOMINAL.h5] -o PREFIX
+
+PHASE.h5 is a sweep of experiments/nano_vs_mega_phase.toml (axes campaign.virality and
+campaign.budget; budget strategies named nano, micro, macro, mega, ordinary). Writes
+
+    PREFIX.png          (a) log10(nano reach / mega reach) per cell, reach counting the paid seeds;
+                        (b) the same for adopters (people reached beyond the seeds); the black line
+                        is the break-even contour (ratio 1), grey cells are budgets below the
+                        cheapest mega post, cells marked "~" have a 95% CI of the ratio that
+                        includes 1
+    PREFIX_curves.png   reach vs budget per strategy at every virality (mean and 95% CI; open
+                        markers: the tier ran out of accounts before the budget did)
+    PREFIX.csv          one row per (virality, budget, strategy): seeds, spend, reach, adopters
+                        with 95% CIs, and the nano/mega ratios with 95% CIs
+    PREFIX_nominal.png, PREFIX_nominal.csv   with --nominal (experiments/nano_vs_mega_nominal.toml):
+                        reach and cost of nano, micro and mega at the same follower total
+
+Ratio CIs use the delta method on log(ratio) with the two strategies' standard errors taken as
+independent. Strategies share random numbers run by run, which correlates them positively, so the
+true intervals are if anything narrower: these are conservative.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.colors as mcolors  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nanoreach_h5 as nh5  # noqa: E402
+
+Z95 = 1.959963984540054
+COLORS = {"nano": "#1b9e77", "micro": "#7570b3", "macro": "#e7298a", "mega": "#d95f02",
+          "ordinary": "#666666"}
+
+
+def sweep_table(path) -> pd.DataFrame:
+    """/summary of a sweep joined with its /points (axis values as columns), model ic rows only
+    unless the file has no ic rows."""
+    s = nh5.load_summary(path)
+    p = nh5.load_points(path)
+    if p is None:
+        raise SystemExit(f"{path}: not a sweep file (no /points)")
+    p = p.drop(columns=[c for c in ("runs", "status") if c in p.columns])
+    out = s.merge(p, on="point", how="left")
+    if "ic" in set(out["model"]):
+        out = out[out["model"] == "ic"]
+    return out.reset_index(drop=True)
+
+
+def graph_tiers(path) -> dict:
+    """{tier: (people, fewest followers)} of the (first) graph of a result or sweep file.
+
+    nanoreach_h5.load_graph reads /graph only; a sweep stores /graphs/<g>, one per distinct graph."""
+    import h5py
+    with h5py.File(path, "r") as f:
+        g = f["graph"] if "graph" in f else f["graphs"][sorted(f["graphs"], key=int)[0]]
+        names = list(g["tier_names"].asstr()[()])
+        counts = g["tier_counts"][()]
+        lows = [0] + list(g.attrs["tier_thresholds"])
+    return {n: (int(c), float(lo)) for n, c, lo in zip(names, counts, lows)}
+
+
+def people_of(table: pd.DataFrame) -> int:
+    return int(table["people"].iloc[0])
+
+
+def add_adopter_stats(path, table: pd.DataFrame) -> pd.DataFrame:
+    """Adds adopters_se and adopters_ci95_low/high per (point, strategy, model) from /runs."""
+    runs = nh5.load_runs(path)
+    g = runs.groupby(["point", "strategy", "model"])["adopters"]
+    st = pd.DataFrame({"adopters_se": g.std(ddof=1) / np.sqrt(g.count())}).reset_index()
+    out = table.merge(st, on=["point", "strategy", "model"], how="left")
+    out["adopters_se"] = out["adopters_se"].fillna(0.0)
+    out["adopters_ci95_low"] = out["adopters_mean"] - Z95 * out["adopters_se"]
+    out["adopters_ci95_high"] = out["adopters_mean"] + Z95 * out["adopters_se"]
+    return out
+
+
+def ratio_ci(m1, se1, m2, se2):
+    """Ratio m1/m2 with a 95% CI by the delta method on the log (independent estimates)."""
+    m1, se1, m2, se2 = (np.asarray(x, dtype=float) for x in (m1, se1, m2, se2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = m1 / m2
+        s = np.sqrt((se1 / m1) ** 2 + (se2 / m2) ** 2)
+        return r, r * np.exp(-Z95 * s), r * np.exp(Z95 * s)
+
+
+def phase_table(path) -> pd.DataFrame:
+    t = add_adopter_stats(path, sweep_table(path))
+    t = t.rename(columns={"campaign.virality": "virality", "campaign.budget": "budget_axis"})
+    if "virality" not in t or "budget_axis" not in t:
+        raise SystemExit(f"{path}: expected sweep axes campaign.virality and campaign.budget")
+    return t
+
+
+def ratios(t: pd.DataFrame, num: str = "nano", den: str = "mega") -> pd.DataFrame:
+    a = t[t["strategy"] == num].set_index(["virality", "budget_axis"])
+    b = t[t["strategy"] == den].set_index(["virality", "budget_axis"])
+    out = pd.DataFrame(index=a.index)
+    for q in ("reach", "adopters"):
+        r, lo, hi = ratio_ci(a[f"{q}_mean"], a[f"{q}_se"], b[f"{q}_mean"], b[f"{q}_se"])
+        out[f"{q}_ratio"], out[f"{q}_ratio_low"], out[f"{q}_ratio_high"] = r, lo, hi
+    out[f"{den}_seeds"] = b["seeds_mean"]
+    return out.reset_index()
+
+
+def _runs_text(runs) -> str:
+    return f"{runs.min()} runs" if runs.min() == runs.max() else f"{runs.min()}-{runs.max()} runs"
+
+
+def _heatmap(ax, rat: pd.DataFrame, q: str, title: str, norm):
+    vir = np.sort(rat["virality"].unique())
+    bud = np.sort(rat["budget_axis"].unique())
+    grid = np.full((len(vir), len(bud)), np.nan)
+    lo = np.full_like(grid, np.nan)
+    hi = np.full_like(grid, np.nan)
+    empty = np.zeros_like(grid, dtype=bool)
+    for r in rat.itertuples():
+        i, j = np.searchsorted(vir, r.virality), np.searchsorted(bud, r.budget_axis)
+        if r.mega_seeds == 0:
+            empty[i, j] = True
+            continue
+        v = getattr(r, f"{q}_ratio")
+        if np.isfinite(v) and v > 0:
+            grid[i, j] = np.log10(v)
+            lo[i, j], hi[i, j] = getattr(r, f"{q}_ratio_low"), getattr(r, f"{q}_ratio_high")
+    # Cells drawn on index coordinates; ticks name the values (budgets are log-spaced).
+    x = np.arange(len(bud) + 1) - 0.5
+    y = np.arange(len(vir) + 1) - 0.5
+    mesh = ax.pcolormesh(x, y, np.ma.masked_invalid(grid), cmap="RdBu", norm=norm, shading="flat")
+    for i in range(len(vir)):
+        for j in range(len(bud)):
+            if empty[i, j]:
+                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="0.85", hatch="//",
+                                           edgecolor="0.6", lw=0))
+                ax.text(j, i, "mega\nunaffordable", ha="center", va="center", fontsize=7, color="0.3")
+            elif np.isfinite(grid[i, j]):
+                r = 10 ** grid[i, j]
+                txt = f"{r:.2g}x" if r < 100 else f"{r:,.0f}x"
+                if lo[i, j] <= 1 <= hi[i, j]:
+                    txt += "\n~"
+                ax.text(j, i, txt, ha="center", va="center", fontsize=8,
+                        color="white" if abs(grid[i, j]) > 0.6 * norm.vmax else "black")
+    if np.isfinite(grid).sum() >= 4 and np.nanmin(grid) < 0 < np.nanmax(grid):
+        xx, yy = np.meshgrid(np.arange(len(bud)), np.arange(len(vir)))
+        try:
+            cs = ax.contour(xx, yy, np.ma.masked_invalid(grid), levels=[0.0], colors="black", linewidths=2.5)
+            ax.clabel(cs, fmt={0.0: "break-even"}, fontsize=8)
+        except ValueError:
+            pass
+    ax.set_xticks(range(len(bud)), [f"${b:,.0f}" for b in bud], rotation=30)
+    ax.set_yticks(range(len(vir)), [f"{v:g}" for v in vir])
+    ax.set_xlabel("budget per strategy")
+    ax.set_ylabel("campaign virality")
+    ax.set_title(title, loc="left", fontsize=10)
+    return mesh
+
+
+def plot_phase(t: pd.DataFrame, rat: pd.DataFrame, out: str, people: int):
+    vals = np.log10(np.concatenate([rat["reach_ratio"].to_numpy(), rat["adopters_ratio"].to_numpy()]))
+    vals = vals[np.isfinite(vals)]
+    vmax = max(1.0, float(np.max(np.abs(vals)))) if len(vals) else 1.0
+    norm = mcolors.TwoSlopeNorm(vmin=-vmax, vcenter=0.0, vmax=vmax)
+    fig, axes = plt.subplots(1, 2, figsize=(14, 6), constrained_layout=True)
+    m = _heatmap(axes[0], rat, "reach", "(a) nano / mega: people reached (paid seeds included)", norm)
+    _heatmap(axes[1], rat, "adopters", "(b) nano / mega: adopters beyond the paid seeds", norm)
+    cb = fig.colorbar(m, ax=axes, shrink=0.85)
+    cb.set_label("log10(nano / mega)   (blue: nano ahead, red: mega ahead)")
+    runs = t["runs"]
+    fig.suptitle(f"Equal budget, nano- vs mega-influencers: {people:,} people, independent cascade, "
+                 f"{_runs_text(runs)} per cell and strategy\n"
+                 "ratio of mean reach; '~' = 95% CI of the ratio includes 1; black line: break-even")
+    fig.savefig(out, dpi=130)
+    plt.close(fig)
+
+
+def plot_curves(t: pd.DataFrame, out: str, people: int, tiers: dict):
+    vir = np.sort(t["virality"].unique())
+    n = len(vir)
+    cols = min(3, n)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 4.2 * rows), squeeze=False, constrained_layout=True)
+    strategies = list(dict.fromkeys(t["strategy"]))
+    for k, v in enumerate(vir):
+        ax = axes.flat[k]
+        d = t[t["virality"] == v]
+        for s in strategies:
+            e = d[(d["strategy"] == s) & (d["seeds_mean"] > 0)].sort_values("budget_axis")
+            if e.empty:
+                continue
+            c = COLORS.get(s)
+            err = np.vstack([e["reach_mean"] - e["reach_ci95_low"], e["reach_ci95_high"] - e["reach_mean"]])
+            ax.errorbar(e["budget_axis"], e["reach_mean"], yerr=err, color=c, lw=1.8, capsize=3, label=s)
+            size = tiers.get(e["tier"].iloc[0], (np.inf, 0))[0] if "tier" in e else np.inf
+            full = e["seeds_mean"] < 0.999 * size  # open marker: every account of the tier bought
+            ax.scatter(e["budget_axis"][full], e["reach_mean"][full], color=c, s=25, zorder=3)
+            ax.scatter(e["budget_axis"][~full], e["reach_mean"][~full], facecolor="white", edgecolor=c,
+                       s=35, zorder=3)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(f"virality {v:g}", loc="left")
+        ax.set_xlabel("budget per strategy ($)")
+        ax.set_ylabel("mean people reached (95% CI)")
+        ax.grid(alpha=0.3, which="both")
+        sec = ax.secondary_yaxis("right", functions=(lambda y: 100 * y / people, lambda p: p * people / 100))
+        sec.set_ylabel("% of population")
+        if k == 0:
+            ax.legend(fontsize=8, title="open marker: tier sold out", title_fontsize=7)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.suptitle(f"Reach vs budget per strategy ({people:,} people; each strategy buys random accounts of its tier; "
+                 + ", ".join(f"{n} {c:,}" for n, (c, _) in tiers.items()) + " people)")
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+
+
+def nominal(path, prefix: str) -> pd.DataFrame:
+    t = add_adopter_stats(path, sweep_table(path))
+    reach_cols = [c for c in t.columns if c.startswith("strategy.") and c.endswith(".reach")]
+    t["target"] = t[reach_cols[0]] if reach_cols else np.nan
+    t = t.rename(columns={"campaign.virality": "virality"})
+    keep = ["virality", "target", "strategy", "runs", "seeds_mean", "nominal_reach_mean", "cost_mean",
+            "reach_mean", "reach_ci95_low", "reach_ci95_high", "adopters_mean", "adopters_ci95_low",
+            "adopters_ci95_high", "reach_per_1000usd", "p_reach_1pct", "p_reach_10pct"]
+    t = t[keep].sort_values(["target", "virality", "strategy"])
+    t.to_csv(prefix + "_nominal.csv", index=False, float_format="%.6g")
+    people = people_of(sweep_table(path))
+    cases = t[["target", "virality"]].drop_duplicates().to_numpy()
+    strategies = list(dict.fromkeys(t["strategy"]))
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5), constrained_layout=True)
+    w = 0.8 / len(strategies)
+    for i, s in enumerate(strategies):
+        e = pd.DataFrame([t[(t.target == a) & (t.virality == v) & (t.strategy == s)].iloc[0] for a, v in cases])
+        x = np.arange(len(cases)) + (i - (len(strategies) - 1) / 2) * w
+        err = np.vstack([e["reach_mean"] - e["reach_ci95_low"], e["reach_ci95_high"] - e["reach_mean"]])
+        axes[0].bar(x, e["reach_mean"], w, yerr=err, color=COLORS.get(s), label=s, capsize=3)
+        for xi, (sd, rm) in zip(x, zip(e["seeds_mean"], e["reach_mean"])):
+            axes[0].annotate(f"{sd:,.0f}\nseeds", (xi, rm), ha="center", va="bottom", fontsize=6,
+                             xytext=(0, 2), textcoords="offset points")
+        axes[1].bar(x, e["cost_mean"], w, color=COLORS.get(s), label=s)
+    labels = [f"{a:,.0f} followers\nvirality {v:g}" for a, v in cases]
+    for ax in axes:
+        ax.set_xticks(np.arange(len(cases)), labels)
+        ax.set_yscale("log")
+        ax.grid(axis="y", alpha=0.3, which="both")
+        ax.legend(fontsize=8)
+    axes[0].set_ylabel("mean people reached (95% CI)")
+    axes[0].set_title("(a) reach at equal nominal reach (same follower total)", loc="left")
+    axes[1].set_ylabel("mean spend ($)")
+    axes[1].set_title("(b) what that follower total costs", loc="left")
+    fig.suptitle(f"Equal nominal reach (WeAre8's 80,000 accounts / 1 billion followers scaled to {people:,} people)")
+    fig.savefig(prefix + "_nominal.png", dpi=130)
+    plt.close(fig)
+    return t
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("phase", help="sweep result of experiments/nano_vs_mega_phase.toml")
+    ap.add_argument("--nominal", help="sweep result of experiments/nano_vs_mega_nominal.toml")
+    ap.add_argument("-o", "--out", required=True, help="output prefix, e.g. experiments/figures/phase")
+    a = ap.parse_args(argv)
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    t = phase_table(a.phase)
+    people = people_of(t)
+    rat = ratios(t)
+    plot_phase(t, rat, a.out + ".png", people)
+    tiers = graph_tiers(a.phase)
+    print("tiers: " + ", ".join(f"{n} {c:,} (>= {lo:,.0f} followers)" for n, (c, lo) in tiers.items()))
+    plot_curves(t, a.out + "_curves.png", people, tiers)
+    csv = t[["virality", "budget_axis", "strategy", "runs", "seeds_mean", "cost_mean", "nominal_reach_mean",
+             "reach_mean", "reach_ci95_low", "reach_ci95_high", "adopters_mean", "adopters_ci95_low",
+             "adopters_ci95_high", "reach_per_1000usd", "p_reach_1pct", "p_reach_10pct",
+             "share_by_seed", "share_by_ordinary", "theory_T", "theory_outbreak_probability",
+             "theory_outbreak_size"]].rename(columns={"budget_axis": "budget"})
+    csv = csv.merge(rat.rename(columns={"budget_axis": "budget"}).assign(strategy="nano").drop(columns="mega_seeds"),
+                    on=["virality", "budget", "strategy"], how="left")
+    csv.sort_values(["virality", "budget", "strategy"]).to_csv(a.out + ".csv", index=False, float_format="%.6g")
+    print(f"plot_phase: wrote {a.out}.png, {a.out}_curves.png, {a.out}.csv")
+    with pd.option_context("display.width", 200, "display.max_columns", None, "display.float_format", "{:.4g}".format):
+        print(rat.to_string(index=False))
+    if a.nominal:
+        n = nominal(a.nominal, a.out)
+        print(f"plot_phase: wrote {a.out}_nominal.png, {a.out}_nominal.csv")
+        with pd.option_context("display.width", 200, "display.max_columns", None,
+                               "display.float_format", "{:.4g}".format):
+            print(n.to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

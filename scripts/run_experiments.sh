@@ -1,0 +1,68 @@
+#!/bin/bash
+# Runs the issue-7 experiments (docs/MODEL.md section 6, questions 1-5) one after another and draws
+# their figures; experiments/README.md ("Results") reports what they found.
+#
+#   scripts/run_experiments.sh                 full runs (about 45 min on 2 shared cores) into
+#                                              results/issue7/, figures and CSVs into experiments/figures/
+#   scripts/run_experiments.sh --small         the small variants (a few minutes): fewer sweep points and
+#                                              runs, into results/issue7-small/ and results/issue7-small/figures/
+#   NANOREACH=path/to/nanoreach scripts/run_experiments.sh ...   another build (default: build-exp, then build)
+#
+# A sweep that was interrupted is continued with --resume (nanoreach keeps per-point checkpoints in
+# OUT.h5.checkpoint/); a finished one is not run again (delete its .h5 to rerun it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+BIN=${NANOREACH:-}
+if [[ -z "$BIN" ]]; then
+  for b in build-exp/nanoreach build/nanoreach; do [[ -x $b ]] && BIN=$b && break; done
+fi
+[[ -x "$BIN" ]] || { echo "run_experiments: no nanoreach program (build it, or set NANOREACH=...)" >&2; exit 1; }
+
+small=0
+[[ "${1:-}" == "--small" ]] && small=1
+if (( small )); then
+  OUT=results/issue7-small; FIG=$OUT/figures
+else
+  OUT=results/issue7; FIG=experiments/figures
+fi
+mkdir -p "$OUT" "$FIG"
+
+# sweep NAME OUTPUT [--set ...]: runs experiments/NAME.toml into $OUT/OUTPUT.h5
+sweep() {
+  local name=$1 out=$OUT/$2.h5; shift 2
+  if [[ -f $out ]]; then echo "run_experiments: $out exists, skipped"; return; fi
+  local resume=()
+  [[ -d $out.checkpoint ]] && resume=(--resume)
+  echo "run_experiments: $name -> $out ($(date -u +%H:%M:%S))"
+  "$BIN" sweep "experiments/$name.toml" --out "$out" "${resume[@]}" "$@"
+}
+
+if (( small )); then
+  R=(--set runs.count=20 --set runs.min=20 --set runs.batch=20 --quiet)
+  sweep nano_vs_mega_phase phase "${R[@]}" --set 'sweep.campaign.virality=[0.02,0.03,0.04,0.05]' \
+        --set 'sweep.campaign.budget=[5000,50000,500000]'
+  sweep nano_vs_mega_nominal nominal "${R[@]}"
+  sweep who_drives who_drives "${R[@]}" --set runs.count=50 --set 'sweep.campaign.virality=[0.03,0.05]'
+  sweep fatigue fatigue "${R[@]}" --set 'sweep.campaign.virality=[0.03,0.03,0.03,0.03,0.05,0.05,0.05,0.05]' \
+        --set 'sweep.strategy.nano.sponsored_posts=[0,5,20,40,0,5,20,40]' \
+        --set 'sweep.strategy.mega_tired.sponsored_posts=[0,5,20,40,0,5,20,40]'
+  sweep no_fanbase no_fanbase "${R[@]}" --set 'sweep.campaign.virality=[0.03,0.03,0.03]' \
+        --set 'sweep.campaign.affinity=[1.0,0.3,0.1]' --set 'sweep.strategy.nano_nofan.sponsored_posts=[0,11,22]'
+  sweep watts_dodds_2007 wd_er --quiet --set runs.count=300 --set runs.batch=300 \
+        --set 'sweep.graph.mean_degree=[1,2,3,4,5,6,7,8,10]' --set 'sweep.model.threshold.phi=[0.18]'
+  sweep watts_dodds_dunbar wd_dunbar --quiet --set graph.people=20000 --set runs.count=20 \
+        --set strategy.random_10pct.k=2000
+else
+  for pair in nano_vs_mega_phase:phase nano_vs_mega_nominal:nominal who_drives:who_drives fatigue:fatigue \
+              no_fanbase:no_fanbase watts_dodds_2007:wd_er watts_dodds_dunbar:wd_dunbar; do
+    sweep "${pair%%:*}" "${pair##*:}"
+  done
+fi
+
+$PY scripts/plot_phase.py "$OUT/phase.h5" --nominal "$OUT/nominal.h5" -o "$FIG/phase"
+$PY scripts/analyze_experiments.py who --phase "$OUT/phase.h5" --who "$OUT/who_drives.h5" -o "$FIG/who_drives"
+$PY scripts/analyze_experiments.py fatigue "$OUT/fatigue.h5" -o "$FIG/fatigue"
+$PY scripts/analyze_experiments.py fanbase "$OUT/no_fanbase.h5" -o "$FIG/no_fanbase"
+$PY scripts/analyze_experiments.py wd --er "$OUT/wd_er.h5" --dunbar "$OUT/wd_dunbar.h5" -o "$FIG/watts_dodds"
+echo "run_experiments: figures and tables in $FIG"

@@ -1,0 +1,131 @@
+"""Smoke tests of the issue-7 experiments (experiments/README.md, "Results"): every experiment file
+runs through the real program in a small `--set` variant (20,000 people or fewer, a few runs, few
+sweep points) in a temporary directory, and the analysis script that draws its figure produces it.
+
+Needs $NANOREACH_BIN (tests/python/CMakeLists.txt sets it); skipped without it. About 30-60 s on
+2 cores. By hand:
+    NANOREACH_BIN=build/nanoreach /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python/test_experiments.py
+"""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.dont_write_bytecode = True
+REPO = Path(__file__).resolve().parents[2]
+SCRIPTS = Path(os.environ.get("NANOREACH_SCRIPTS", REPO / "scripts")).resolve()
+EXPERIMENTS = REPO / "experiments"
+BIN = os.path.abspath(os.environ["NANOREACH_BIN"]) if os.environ.get("NANOREACH_BIN") else None
+PYTHON = "/usr/bin/python3"
+
+pytestmark = pytest.mark.skipif(not BIN or not Path(BIN).exists(),
+                                reason="NANOREACH_BIN is not set to the nanoreach program")
+
+SMALL = ["--set", "graph.people=20000", "--set", "runs.count=5", "--set", "runs.min=5", "--set", "runs.batch=5"]
+
+# experiment file -> extra --set overrides that shrink its sweep (the small variant)
+SWEEPS = {
+    "nano_vs_mega_phase": SMALL + ["--set", "sweep.campaign.virality=[0.02,0.05]",
+                                   "--set", "sweep.campaign.budget=[5000,50000]"],
+    # a 20,000-person network's mega tier (>= 2,000 followers) holds ~100,000 followers in all
+    "nano_vs_mega_nominal": SMALL + [a for s in ("nano", "micro", "mega")
+                                     for a in ("--set", f"sweep.strategy.{s}.reach=[20000,20000]")]
+                                  + ["--set", "sweep.campaign.virality=[0.03,0.05]"],
+    "who_drives": SMALL + ["--set", "sweep.campaign.virality=[0.03,0.07]"],
+    "fatigue": SMALL + ["--set", "sweep.campaign.virality=[0.03,0.03,0.05]",
+                        "--set", "sweep.strategy.nano.sponsored_posts=[0,10,0]",
+                        "--set", "sweep.strategy.mega_tired.sponsored_posts=[0,10,0]"],
+    "no_fanbase": SMALL + ["--set", "sweep.campaign.virality=[0.03,0.03]",
+                           "--set", "sweep.campaign.affinity=[1.0,0.2]",
+                           "--set", "sweep.strategy.nano_nofan.sponsored_posts=[0,15]"],
+    "watts_dodds_2007": ["--set", "graph.people=2000", "--set", "runs.count=50", "--set", "runs.batch=50",
+                         "--set", "sweep.graph.mean_degree=[1,3,8]", "--set", "sweep.model.threshold.phi=[0.18]"],
+    "watts_dodds_dunbar": ["--set", "graph.people=5000", "--set", "runs.count=5",
+                           "--set", "strategy.random_10pct.k=500",
+                           "--set", "sweep.model.threshold.absolute=[false,true]",
+                           "--set", "sweep.model.threshold.phi=[0.18,1]",
+                           "--set", "sweep.campaign.circle_weights=[[1,1,1,1],[1,0.5,0.25,0.1]]"],
+}
+
+
+def _run(cmd, cwd):
+    p = subprocess.run([str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, f"{' '.join(map(str, cmd))}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}"
+    return p
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """Runs every experiment's small variant once; {name: path of its .h5}."""
+    d = tmp_path_factory.mktemp("experiments")
+    out = {}
+    for name, extra in SWEEPS.items():
+        h5 = d / f"{name}.h5"
+        _run([BIN, "sweep", EXPERIMENTS / f"{name}.toml", "--out", h5, "--quiet", "--threads", "2", *extra], d)
+        assert h5.exists()
+        out[name] = h5
+    return out
+
+
+def test_every_experiment_file_is_covered():
+    have = {p.stem for p in EXPERIMENTS.glob("*.toml")} - {"nano_vs_mega"}  # the default one has its own tests
+    assert have <= set(SWEEPS), f"experiment files without a small variant here: {sorted(have - set(SWEEPS))}"
+
+
+def _png(path: Path):
+    assert path.exists() and path.stat().st_size > 10_000, path
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_phase_and_nominal(results, tmp_path):
+    prefix = tmp_path / "phase"
+    _run([PYTHON, SCRIPTS / "plot_phase.py", results["nano_vs_mega_phase"], "--nominal",
+          results["nano_vs_mega_nominal"], "-o", prefix], tmp_path)
+    for suffix in ("", "_curves", "_nominal"):
+        _png(Path(f"{prefix}{suffix}.png"))
+    import pandas as pd
+    t = pd.read_csv(f"{prefix}.csv")
+    assert set(t["strategy"]) == {"nano", "micro", "macro", "mega", "ordinary"}
+    assert len(t) == 2 * 2 * 5
+    # $5,000 buys no mega account: zero seeds, zero reach, and the ratio is not a number.
+    cheap = t[(t.budget == 5000) & (t.strategy == "mega")]
+    assert (cheap["seeds_mean"] == 0).all() and (cheap["reach_mean"] == 0).all()
+
+
+def test_who(results, tmp_path):
+    prefix = tmp_path / "who"
+    _run([PYTHON, SCRIPTS / "analyze_experiments.py", "who", "--phase", results["nano_vs_mega_phase"],
+          "--who", results["who_drives"], "-o", prefix], tmp_path)
+    _png(Path(f"{prefix}.png"))
+    import pandas as pd
+    t = pd.read_csv(f"{prefix}.csv")
+    full = t[(t.cascade == "all") & (t.adopters_mean > 0)]
+    shares = full[["by_seed", "by_ordinary", "by_nano", "by_micro", "by_macro", "by_mega"]].sum(axis=1)
+    assert ((shares - 1).abs() < 1e-5).all()  # (CSV keeps 6 digits) every adoption is attributed to exactly one source
+
+
+def test_fatigue(results, tmp_path):
+    prefix = tmp_path / "fatigue"
+    _run([PYTHON, SCRIPTS / "analyze_experiments.py", "fatigue", results["fatigue"], "-o", prefix], tmp_path)
+    _png(Path(f"{prefix}.png"))
+
+
+def test_fanbase(results, tmp_path):
+    prefix = tmp_path / "fanbase"
+    _run([PYTHON, SCRIPTS / "analyze_experiments.py", "fanbase", results["no_fanbase"], "-o", prefix], tmp_path)
+    _png(Path(f"{prefix}.png"))
+    assert Path(f"{prefix}_k_needed.csv").exists()
+
+
+def test_watts_dodds(results, tmp_path):
+    prefix = tmp_path / "wd"
+    _run([PYTHON, SCRIPTS / "analyze_experiments.py", "wd", "--er", results["watts_dodds_2007"], "--dunbar",
+          results["watts_dodds_dunbar"], "-o", prefix], tmp_path)
+    _png(Path(f"{prefix}.png"))
+    import pandas as pd
+    d = pd.read_csv(f"{prefix}_dunbar.csv")
+    # Fraction thresholds of 0.18 on ~136 ties: one seed never starts anything.
+    one = d[(d.variant.str.startswith("fraction 0.18")) & (d.strategy == "random")]
+    assert (one["reach_mean"] == 1).all()
