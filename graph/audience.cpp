@@ -15,30 +15,23 @@
 
 namespace nanoreach {
 
-namespace {
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
-}  // namespace
 
 void AudienceParams::validate() const {
   if (distribution == Distribution::powerlaw) {
     if (!(exponent > 1.0 && std::isfinite(exponent)))
-      throw ConfigError("audience.exponent", "must be greater than 1, got " + num(exponent));
+      throw ConfigError("audience.exponent", "must be greater than 1, got " + number_text(exponent));
     if (!(min >= 1.0 && std::isfinite(min)))
-      throw ConfigError("audience.min", "must be at least 1, got " + num(min));
+      throw ConfigError("audience.min", "must be at least 1, got " + number_text(min));
   }
   if (distribution == Distribution::lognormal) {
-    if (!std::isfinite(mu)) throw ConfigError("audience.mu", "must be a finite number, got " + num(mu));
+    if (!std::isfinite(mu)) throw ConfigError("audience.mu", "must be a finite number, got " + number_text(mu));
     if (!(sigma >= 0.0 && std::isfinite(sigma)))
-      throw ConfigError("audience.sigma", "must be non-negative, got " + num(sigma));
+      throw ConfigError("audience.sigma", "must be non-negative, got " + number_text(sigma));
   }
   if (!(max_fraction > 0.0 && max_fraction <= 1.0))
-    throw ConfigError("audience.max_fraction", "must be in (0, 1], got " + num(max_fraction));
+    throw ConfigError("audience.max_fraction", "must be in (0, 1], got " + number_text(max_fraction));
   if (!(local_half >= 0.0 && std::isfinite(local_half)))
-    throw ConfigError("audience.local_half", "must be non-negative, got " + num(local_half));
+    throw ConfigError("audience.local_half", "must be non-negative, got " + number_text(local_half));
 }
 
 double local_share(const AudienceParams& p, double a) {

@@ -21,16 +21,6 @@
 
 namespace nanoreach {
 
-namespace {
-
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
-
-}  // namespace
-
 void DunbarParams::validate() const {
   if (people < 2)
     throw ConfigError("graph.people", "must be at least 2, got " + std::to_string(people));
@@ -50,14 +40,14 @@ void DunbarParams::validate() const {
                                           " people for circles up to " + std::to_string(circles[3]) +
                                           ", got " + std::to_string(people));
   if (!(size_mean >= 0.0) || !std::isfinite(size_mean))
-    throw ConfigError("graph.size_mean", "must be a non-negative number, got " + num(size_mean));
+    throw ConfigError("graph.size_mean", "must be a non-negative number, got " + number_text(size_mean));
   if (!(size_sd >= 0.0) || !std::isfinite(size_sd))
-    throw ConfigError("graph.size_sd", "must be a non-negative number, got " + num(size_sd));
+    throw ConfigError("graph.size_sd", "must be a non-negative number, got " + number_text(size_sd));
   if (size_min > circles[3])
     throw ConfigError("graph.size_min", "must not exceed the outer circle " + std::to_string(circles[3]) +
                                             ", got " + std::to_string(size_min));
   if (!(rewire >= 0.0 && rewire <= 1.0))
-    throw ConfigError("graph.rewire", "is a probability and must be in [0, 1], got " + num(rewire));
+    throw ConfigError("graph.rewire", "is a probability and must be in [0, 1], got " + number_text(rewire));
 }
 
 KeyedPermutation::KeyedPermutation(std::uint64_t n, std::uint64_t key) : n_(n), key_(key) {

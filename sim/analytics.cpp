@@ -15,17 +15,11 @@ namespace {
 
 constexpr double kSupportCut = 1e-12;  // S = {u : x_u >= kSupportCut * max x} for the lower bound
 
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
-
 // Power iteration on A + sI. row(u, f) calls f(v, w) for every entry A[u][v] = w of row u, in a fixed
 // order; each row is summed by one thread, so y does not depend on the thread count.
 template <class Row>
 Spectral power_iteration(node_t n, Row&& row, const PowerParams& params) {
-  if (!(params.tolerance > 0.0)) throw ConfigError("analytics.tolerance", "must be positive, got " + num(params.tolerance));
+  if (!(params.tolerance > 0.0)) throw ConfigError("analytics.tolerance", "must be positive, got " + number_text(params.tolerance));
   Spectral out;
   if (n == 0) {
     out.converged = true;
@@ -196,7 +190,7 @@ double critical_transmissibility(std::span<const std::uint64_t> degree_hist) {
 
 Percolation bond_percolation(std::span<const std::uint64_t> degree_hist, double T) {
   if (!(T >= 0.0 && T <= 1.0))
-    throw InputError("bond percolation: transmissibility must be in [0, 1], got " + num(T));
+    throw InputError("bond percolation: transmissibility must be in [0, 1], got " + number_text(T));
   const Degrees d(degree_hist);
   Percolation out;
   out.mean_degree = d.mean;
@@ -227,8 +221,8 @@ Percolation bond_percolation(std::span<const std::uint64_t> degree_hist, double 
 
 double sir_transmissibility(double beta, double gamma) {
   if (!(beta >= 0.0 && beta <= 1.0 && gamma >= 0.0 && gamma <= 1.0))
-    throw InputError("SIR transmissibility: beta and gamma are probabilities in [0, 1], got " + num(beta) + " and " +
-                     num(gamma));
+    throw InputError("SIR transmissibility: beta and gamma are probabilities in [0, 1], got " + number_text(beta) + " and " +
+                     number_text(gamma));
   const double d = beta + gamma - beta * gamma;
   return d > 0 ? beta / d : 0.0;  // beta = gamma = 0: nobody ever transmits
 }

@@ -8,13 +8,8 @@
 namespace nanoreach {
 
 namespace {
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
 void probability(const char* key, double v) {
-  if (!(v >= 0.0 && v <= 1.0)) throw ConfigError(key, "is a probability and must be in [0, 1], got " + num(v));
+  if (!(v >= 0.0 && v <= 1.0)) throw ConfigError(key, "is a probability and must be in [0, 1], got " + number_text(v));
 }
 }  // namespace
 
@@ -32,7 +27,7 @@ void EngagementTable::validate() const {
   if (min_followers.size() > 255)
     throw ConfigError("campaign.engagement_followers", "allows at most 255 rows, got " + std::to_string(min_followers.size()));
   if (min_followers[0] != 0)
-    throw ConfigError("campaign.engagement_followers", "must start at 0 followers, got " + num(min_followers[0]));
+    throw ConfigError("campaign.engagement_followers", "must start at 0 followers, got " + number_text(min_followers[0]));
   for (std::size_t k = 1; k < min_followers.size(); ++k)
     if (!(min_followers[k] > min_followers[k - 1]))
       throw ConfigError("campaign.engagement_followers", "follower bounds must increase");
@@ -46,7 +41,7 @@ void Campaign::validate() const {
   for (double w : circle_weight) probability("campaign.circle_weights", w);
   engagement.validate();
   if (!(fatigue >= 0.0 && fatigue <= 1.0))
-    throw ConfigError("campaign.fatigue", "is a multiplier per sponsored post and must be in [0, 1], got " + num(fatigue));
+    throw ConfigError("campaign.fatigue", "is a multiplier per sponsored post and must be in [0, 1], got " + number_text(fatigue));
   probability("campaign.affinity", affinity);
 }
 

@@ -21,12 +21,6 @@ namespace {
 // (and much more when the machine is oversubscribed). Results do not depend on it.
 constexpr std::int64_t kParallelMin = 4096;
 
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
-
 // One thread's reverse BFS with epoch-stamped marks, so a walk costs what it touches.
 //
 // In-edges are tossed by cumulative hazard rather than one Bernoulli coin each: with E ~ Exp(1), the
@@ -292,7 +286,7 @@ ImmResult run_imm(const ImmGraph& g, double k, double log_sets, const ImmParams&
   auto sets_for = [&](double theta, const char* phase) {
     const double t = std::ceil(theta);
     if (!(t <= double(p.max_rr_sets)))
-      throw Error("IMM " + std::string(phase) + " needs " + num(t) + " RR sets, more than imm.max_rr_sets = " +
+      throw Error("IMM " + std::string(phase) + " needs " + number_text(t) + " RR sets, more than imm.max_rr_sets = " +
                   std::to_string(p.max_rr_sets) + " (raise imm.epsilon or the limit)");
     return static_cast<std::uint64_t>(t);
   };
@@ -307,7 +301,7 @@ ImmResult run_imm(const ImmGraph& g, double k, double log_sets, const ImmParams&
     const double mean = double(r.nodes.size()) / double(r.size());
     if (double(target) * mean > 1.5 * double(p.max_rr_entries))
       throw Error("IMM " + std::string(phase) + " needs " + std::to_string(target) + " RR sets of mean size " +
-                  num(mean) + ", about " + num(double(target) * mean) + " entries, more than imm.max_rr_entries = " +
+                  number_text(mean) + ", about " + number_text(double(target) * mean) + " entries, more than imm.max_rr_entries = " +
                   std::to_string(p.max_rr_entries) +
                   ": the cascade is near or above its epidemic threshold; raise imm.epsilon or the limit");
     if (target > r.size()) append_rr_sets(g, key, target - r.size(), r, p.max_rr_entries);
@@ -346,8 +340,8 @@ ImmResult run_imm(const ImmGraph& g, double k, double log_sets, const ImmParams&
 
 void ImmParams::validate() const {
   if (!(epsilon > 0.0 && epsilon < 1.0))
-    throw ConfigError("imm.epsilon", "must be in (0, 1), got " + num(epsilon));
-  if (!(ell > 0.0 && std::isfinite(ell))) throw ConfigError("imm.ell", "must be positive, got " + num(ell));
+    throw ConfigError("imm.epsilon", "must be in (0, 1), got " + number_text(epsilon));
+  if (!(ell > 0.0 && std::isfinite(ell))) throw ConfigError("imm.ell", "must be positive, got " + number_text(ell));
   if (max_rr_sets < 1 || max_rr_sets > 0xFFFFFFFFull)
     throw ConfigError("imm.max_rr_sets", "must be in [1, 2^32 - 1], got " + std::to_string(max_rr_sets));
   if (max_rr_entries < 1) throw ConfigError("imm.max_rr_entries", "must be positive");
@@ -554,10 +548,10 @@ ImmResult imm_budget(const ImmGraph& g, std::span<const double> cost, double bud
   if (cost.size() != n)
     throw InputError("IMM budget: " + std::to_string(cost.size()) + " costs for " + std::to_string(n) + " people");
   if (!(budget >= 0.0 && std::isfinite(budget)))
-    throw InputError("IMM budget: the budget must be finite and non-negative, got " + num(budget));
+    throw InputError("IMM budget: the budget must be finite and non-negative, got " + number_text(budget));
   for (node_t v = 0; v < n; ++v)
     if (!(cost[v] >= 0.0 && std::isfinite(cost[v])))
-      throw InputError("IMM budget: person " + std::to_string(v) + " costs " + num(cost[v]) +
+      throw InputError("IMM budget: person " + std::to_string(v) + " costs " + number_text(cost[v]) +
                        "; costs must be finite and non-negative");
   // k: how many people the budget can buy at most (the cheapest ones).
   std::vector<double> sorted(cost.begin(), cost.end());

@@ -6,13 +6,6 @@
 
 namespace nanoreach {
 
-namespace {
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
-}  // namespace
 
 const char* model_name(ModelKind m) {
   switch (m) {
@@ -31,17 +24,17 @@ std::optional<ModelKind> parse_model(std::string_view name) {
 
 void ThresholdParams::validate() const {
   if (!(phi >= 0.0 && std::isfinite(phi)) || (!absolute && phi > 1.0))
-    throw ConfigError("model.threshold.phi", absolute ? "must be a non-negative weight, got " + num(phi)
-                                                : "is a share of contacts and must be in [0, 1], got " + num(phi));
+    throw ConfigError("model.threshold.phi", absolute ? "must be a non-negative weight, got " + number_text(phi)
+                                                : "is a share of contacts and must be in [0, 1], got " + number_text(phi));
   if (!(spread >= 0.0 && std::isfinite(spread)))
-    throw ConfigError("model.threshold.spread", "must be non-negative, got " + num(spread));
+    throw ConfigError("model.threshold.spread", "must be non-negative, got " + number_text(spread));
   if (!(audience_weight >= 0.0 && std::isfinite(audience_weight)))
-    throw ConfigError("model.threshold.audience_weight", "must be non-negative, got " + num(audience_weight));
+    throw ConfigError("model.threshold.audience_weight", "must be non-negative, got " + number_text(audience_weight));
 }
 
 void SirParams::validate() const {
   if (!(recovery >= 0.0 && recovery <= 1.0))
-    throw ConfigError("model.sir.recovery", "is a probability per step and must be in [0, 1], got " + num(recovery));
+    throw ConfigError("model.sir.recovery", "is a probability per step and must be in [0, 1], got " + number_text(recovery));
 }
 
 std::vector<double> threshold_in_weights(const Exposure& ex, double audience_weight) {

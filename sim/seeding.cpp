@@ -14,11 +14,6 @@
 namespace nanoreach {
 
 namespace {
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
 constexpr const char* kTierKeys[4] = {"campaign.cost_nano", "campaign.cost_micro", "campaign.cost_macro",
                                       "campaign.cost_mega"};
 }  // namespace
@@ -26,13 +21,13 @@ constexpr const char* kTierKeys[4] = {"campaign.cost_nano", "campaign.cost_micro
 void CostModel::validate() const {
   for (int t = 0; t < 4; ++t)
     if (!(range[t][0] > 0 && range[t][1] >= range[t][0] && std::isfinite(range[t][1])))
-      throw ConfigError(kTierKeys[t], "must be [low, high] with 0 < low <= high, got [" + num(range[t][0]) + ", " +
-                                          num(range[t][1]) + "]");
+      throw ConfigError(kTierKeys[t], "must be [low, high] with 0 < low <= high, got [" + number_text(range[t][0]) + ", " +
+                                          number_text(range[t][1]) + "]");
   if (!(ordinary > 0 && std::isfinite(ordinary)))
-    throw ConfigError("campaign.cost_ordinary", "must be positive, got " + num(ordinary));
-  if (!(a >= 0 && std::isfinite(a))) throw ConfigError("campaign.cost_fixed", "must be non-negative, got " + num(a));
+    throw ConfigError("campaign.cost_ordinary", "must be positive, got " + number_text(ordinary));
+  if (!(a >= 0 && std::isfinite(a))) throw ConfigError("campaign.cost_fixed", "must be non-negative, got " + number_text(a));
   if (!(b >= 0 && std::isfinite(b)))
-    throw ConfigError("campaign.cost_per_follower", "must be non-negative, got " + num(b));
+    throw ConfigError("campaign.cost_per_follower", "must be non-negative, got " + number_text(b));
   if (kind == Kind::linear && a == 0 && b == 0)
     throw ConfigError("campaign.cost_per_follower", "a linear cost model with zero fixed cost and zero cost per "
                                                     "follower makes every seed free");
@@ -159,12 +154,12 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       break;
     case StrategyKind::random:
       if (!(spec_.top_fraction > 0 && spec_.top_fraction <= 1))
-        throw ConfigError(field(spec_, "top_fraction"), "must be in (0, 1], got " + num(spec_.top_fraction));
+        throw ConfigError(field(spec_, "top_fraction"), "must be in (0, 1], got " + number_text(spec_.top_fraction));
       if (spec_.top_fraction < 1) {
         const auto m = static_cast<std::uint32_t>(std::max(1.0, std::floor(spec_.top_fraction * n)));
         pool_ = top_k(n, m, [&](node_t u) { return g.strong.degree(u); });
         std::sort(pool_.begin(), pool_.end());
-        need_k(pool_.size(), "the top " + num(100 * spec_.top_fraction) + "% by strong degree");
+        need_k(pool_.size(), "the top " + number_text(100 * spec_.top_fraction) + "% by strong degree");
       } else {
         need_k(n, "the population");
       }
@@ -188,12 +183,12 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
     }
     case StrategyKind::budget: {
       pool_ = tier_pool();
-      if (!(spec_.budget > 0)) throw ConfigError(field(spec_, "budget"), "must be positive, got " + num(spec_.budget));
+      if (!(spec_.budget > 0)) throw ConfigError(field(spec_, "budget"), "must be positive, got " + number_text(spec_.budget));
       const double c = cheapest_ = cheapest(pool_);
       if (c > spec_.budget && !spec_.empty_ok)
-        throw ConfigError(field(spec_, "budget"), "of $" + num(spec_.budget) + " buys nobody: the cheapest " +
+        throw ConfigError(field(spec_, "budget"), "of $" + number_text(spec_.budget) + " buys nobody: the cheapest " +
                                                       (spec_.tier ? tier_name(*spec_.tier) : "person") + " costs $" +
-                                                      num(c));
+                                                      number_text(c));
       break;
     }
     case StrategyKind::mix: {
@@ -205,8 +200,8 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
         total += s;
       }
       if (std::abs(total - 1.0) > 1e-9)
-        throw ConfigError(field(spec_, "shares"), "must add up to 1, got " + num(total));
-      if (!(spec_.budget > 0)) throw ConfigError(field(spec_, "budget"), "must be positive, got " + num(spec_.budget));
+        throw ConfigError(field(spec_, "shares"), "must add up to 1, got " + number_text(total));
+      if (!(spec_.budget > 0)) throw ConfigError(field(spec_, "budget"), "must be positive, got " + number_text(spec_.budget));
       for (Tier t : spec_.mix_tiers) {
         std::vector<node_t> pool = tier_members(g, t);
         if (pool.empty())
@@ -218,11 +213,11 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
     }
     case StrategyKind::nominal_reach: {
       pool_ = tier_pool();
-      if (!(spec_.reach > 0)) throw ConfigError(field(spec_, "reach"), "must be positive, got " + num(spec_.reach));
+      if (!(spec_.reach > 0)) throw ConfigError(field(spec_, "reach"), "must be positive, got " + number_text(spec_.reach));
       std::uint64_t total = 0;
       for (node_t u : pool_) total += g.followers(u);
       if (double(total) < spec_.reach)
-        throw ConfigError(field(spec_, "reach"), "asks for " + num(spec_.reach) + " followers but the whole pool has " +
+        throw ConfigError(field(spec_, "reach"), "asks for " + number_text(spec_.reach) + " followers but the whole pool has " +
                                                      std::to_string(total));
       break;
     }

@@ -5,10 +5,18 @@
 // it carries the key and, when known, the file line. Anything else is a bug.
 #pragma once
 
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
 namespace nanoreach {
+
+// A number as people write it in a message: "0.05", "1e+06", "150".
+inline std::string number_text(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
 
 class Error : public std::runtime_error {
  public:

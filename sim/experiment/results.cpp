@@ -236,27 +236,31 @@ io::h5::Table summarize(const io::h5::Table& runs, const SummaryContext& ctx) {
   return t;
 }
 
+CurveRows curve_rows(const std::vector<RunRecord>& runs) {
+  CurveRows c;
+  for (const RunRecord& r : runs) {
+    c.adopted_width = std::max(c.adopted_width, r.result.curve.size());
+    c.infected_width = std::max(c.infected_width, r.result.infected.size());
+  }
+  c.adopted.assign(runs.size() * c.adopted_width, 0);
+  c.infected.assign(runs.size() * c.infected_width, 0);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto& cv = runs[i].result.curve;
+    for (std::size_t t = 0; t < cv.size(); ++t) c.adopted[i * c.adopted_width + t] = cv[t] - (t ? cv[t - 1] : 0);
+    std::copy(runs[i].result.infected.begin(), runs[i].result.infected.end(),
+              c.infected.begin() + i * c.infected_width);
+  }
+  return c;
+}
+
 void append_block(io::h5::File& f, const std::string& strategy, ModelKind model, const std::vector<RunRecord>& runs,
                   bool curves, std::int64_t point) {
   if (runs.empty()) return;
   f.append_table("/runs", runs_rows(strategy, model, runs, point));
   if (!curves) return;
-  std::size_t width = 1;
-  for (const RunRecord& r : runs) width = std::max(width, r.result.curve.size());
-  std::vector<std::uint32_t> m(runs.size() * width, 0);
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const auto& c = runs[i].result.curve;
-    for (std::size_t t = 0; t < c.size(); ++t) m[i * width + t] = c[t] - (t ? c[t - 1] : 0);
-  }
-  f.append_rows("/curves/" + strategy + "/" + model_name(model), m, width);
-  if (model == ModelKind::sir) {
-    std::size_t w2 = 1;
-    for (const RunRecord& r : runs) w2 = std::max(w2, r.result.infected.size());
-    std::vector<std::uint32_t> inf(runs.size() * w2, 0);
-    for (std::size_t i = 0; i < runs.size(); ++i)
-      std::copy(runs[i].result.infected.begin(), runs[i].result.infected.end(), inf.begin() + i * w2);
-    f.append_rows("/curves/" + strategy + "/sir_infected", inf, w2);
-  }
+  const CurveRows c = curve_rows(runs);
+  f.append_rows("/curves/" + strategy + "/" + model_name(model), c.adopted, c.adopted_width);
+  if (model == ModelKind::sir) f.append_rows("/curves/" + strategy + "/sir_infected", c.infected, c.infected_width);
 }
 
 void write_graph_group(io::h5::Group& root, const SocialGraph& g, const GraphStats& s, const GraphSpec& spec,

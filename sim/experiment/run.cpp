@@ -26,18 +26,32 @@ std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::u
 
 namespace {
 
-// Seed sets that come from IMM or centrality rather than from the strategy itself.
-std::optional<std::vector<node_t>> computed_seeds(const StrategySpec& s, const Exposure& ex,
-                                                  const ExperimentSpec& spec, const Strategy* pricing) {
+// Seed sets that come from centrality or IMM rather than from the strategy itself (nullopt for the rest).
+std::optional<std::vector<node_t>> computed_seeds(const StrategySpec& s, const Exposure& ex, const ExperimentSpec& spec) {
+  const SocialGraph& g = ex.graph();
+  if (s.kind == StrategyKind::eigenvector) {
+    if (s.k > g.people())
+      throw ConfigError("strategy." + s.name + ".k",
+                        "is " + std::to_string(s.k) + " but the population has only " + std::to_string(g.people()) +
+                            " people");
+    return top_scores(eigenvector_centrality(g.strong).vector, s.k);
+  }
   if (s.kind != StrategyKind::optimal) return std::nullopt;
   ImmParams p;
   p.epsilon = spec.imm.epsilon;
   p.ell = spec.imm.ell;
   const std::uint64_t seed = rng::derive(spec.seed, rng::Purpose::imm, rng::name_label(s.name.data(), s.name.size()));
   if (s.k > 0 && !(s.budget > 0)) return imm_topk(ex, s.k, p, seed).seeds;
-  std::vector<double> cost(ex.graph().people());
-  for (node_t u = 0; u < ex.graph().people(); ++u) cost[u] = pricing->price(u);
-  return imm_budget(ex, cost, s.budget, p, seed).seeds;
+  // A random strategy of the same name prices people; it is never drawn from.
+  StrategySpec pricing = s;
+  pricing.kind = StrategyKind::random;
+  pricing.k = 1;
+  const Strategy prices(pricing, ex, spec.costs, spec.seed);
+  std::vector<double> cost(g.people());
+  for (node_t u = 0; u < g.people(); ++u) cost[u] = prices.price(u);
+  std::vector<node_t> seeds = imm_budget(ex, cost, s.budget, p, seed).seeds;
+  if (seeds.empty()) throw ConfigError("strategy." + s.name + ".budget", "buys nobody on this graph");
+  return seeds;
 }
 
 }  // namespace
@@ -50,26 +64,9 @@ std::unique_ptr<BoundCampaign> bind_campaign(const SocialGraph& g, const Experim
                         : m == ModelKind::threshold ? Model::threshold(*b->exposure, spec.threshold)
                                                     : Model::sir(spec.sir));
   try {
-    for (const StrategySpec& s : spec.strategies) {
-      std::optional<std::vector<node_t>> computed;
-      if (s.kind == StrategyKind::eigenvector) {
-        if (s.k > g.people())
-          throw ConfigError("strategy." + s.name + ".k", "is " + std::to_string(s.k) + " but the population has only " +
-                                                             std::to_string(g.people()) + " people");
-        computed = top_scores(eigenvector_centrality(g.strong).vector, s.k);
-      }
-      if (s.kind == StrategyKind::optimal) {
-        // A random strategy of the same name prices people; it is never drawn from.
-        StrategySpec pricing = s;
-        pricing.kind = StrategyKind::random;
-        pricing.k = 1;
-        const Strategy prices(pricing, *b->exposure, spec.costs, spec.seed);
-        computed = computed_seeds(s, *b->exposure, spec, &prices);
-        if (computed->empty())
-          throw ConfigError("strategy." + s.name + ".budget", "buys nobody on this graph");
-      }
-      b->strategies.push_back(std::make_unique<Strategy>(s, *b->exposure, spec.costs, spec.seed, computed));
-    }
+    for (const StrategySpec& s : spec.strategies)
+      b->strategies.push_back(std::make_unique<Strategy>(s, *b->exposure, spec.costs, spec.seed,
+                                                         computed_seeds(s, *b->exposure, spec)));
   } catch (const ConfigError& e) {
     throw with_line(cfg, e);
   }

@@ -79,23 +79,10 @@ void write_block(h5::File& f, const std::string& s, ModelKind m, const std::vect
                  std::int64_t point, bool curves) {
   const std::string base = s + "/" + model_name(m);
   f.write_table("/runs/" + base, runs_rows(s, m, runs, point));
-  if (!curves) return;
-  std::size_t width = 1;
-  for (const RunRecord& r : runs) width = std::max(width, r.result.curve.size());
-  std::vector<std::uint32_t> mat(runs.size() * width, 0);
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const auto& c = runs[i].result.curve;
-    for (std::size_t t = 0; t < c.size(); ++t) mat[i * width + t] = c[t] - (t ? c[t - 1] : 0);
-  }
-  if (!runs.empty()) f.write_matrix("/curves/" + base, mat, width);
-  if (m == ModelKind::sir && !runs.empty()) {
-    std::size_t w2 = 1;
-    for (const RunRecord& r : runs) w2 = std::max(w2, r.result.infected.size());
-    std::vector<std::uint32_t> inf(runs.size() * w2, 0);
-    for (std::size_t i = 0; i < runs.size(); ++i)
-      std::copy(runs[i].result.infected.begin(), runs[i].result.infected.end(), inf.begin() + i * w2);
-    f.write_matrix("/curves/" + s + "/sir_infected", inf, w2);
-  }
+  if (!curves || runs.empty()) return;
+  const CurveRows c = curve_rows(runs);
+  f.write_matrix("/curves/" + base, c.adopted, c.adopted_width);
+  if (m == ModelKind::sir) f.write_matrix("/curves/" + s + "/sir_infected", c.infected, c.infected_width);
 }
 
 // Where assembly finds a point's rows.

@@ -65,6 +65,14 @@ SummaryContext summary_context(const ExperimentSpec& spec, const GraphStats& sta
 // Quantile of sorted values by linear interpolation (numpy's default, "type 7").
 double quantile_sorted(const std::vector<double>& sorted, double q);
 
+// The curves of a block of runs as row-major matrices: people who adopted at each step, and (sir)
+// people infectious at each step; rows zero-padded to the longest run.
+struct CurveRows {
+  std::vector<std::uint32_t> adopted, infected;
+  std::size_t adopted_width = 1, infected_width = 1;
+};
+CurveRows curve_rows(const std::vector<RunRecord>& runs);
+
 // Appends a block of runs to an open result file: /runs rows and, if curves, /curves rows.
 void append_block(io::h5::File& f, const std::string& strategy, ModelKind model, const std::vector<RunRecord>& runs,
                   bool curves, std::int64_t point = -1);
