@@ -5,6 +5,7 @@
     analyze_experiments.py fatigue FATIGUE.h5                          -o PREFIX   (question 3)
     analyze_experiments.py fanbase NO_FANBASE.h5                       -o PREFIX   (question 4)
     analyze_experiments.py wd      --er WD_ER.h5 [--dunbar WD_DUNBAR.h5] -o PREFIX (question 5)
+    analyze_experiments.py structure STRUCTURE.h5                      -o PREFIX   (question 1, networks)
 
 Each writes PREFIX.png and PREFIX.csv (wd also PREFIX_dunbar.csv) and prints the numbers the
 write-up (experiments/README.md) quotes. Inputs are sweeps of the experiment files named in each
@@ -24,6 +25,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -115,14 +117,14 @@ def who(args) -> int:
                              squeeze=False, constrained_layout=True)
     for ax, s in zip(axes[0], strategies):
         xt, xl = [], []
-        for i, v in enumerate(vir):
+        for i, v in enumerate(np.sort(show[show.strategy == s]["virality"].unique())):
             for j, cls in enumerate(("small", "large")):
                 e = show[(show.strategy == s) & (show.virality == v) & (show.cascade == cls)]
                 x = i * 2.6 + j
                 xt.append(x)
-                xl.append(f"{'S' if cls == 'small' else 'L'}\n{v:g}")
+                xl.append(f"{'S' if cls == 'small' else 'L'}" + (f"\n{v:g}" if cls == "small" else "\n"))
                 if e.empty or e["runs"].iloc[0] == 0 or not np.isfinite(e["by_seed"].iloc[0]):
-                    ax.text(x, 0.02, "no\nruns", ha="center", fontsize=6, color="0.4")
+                    ax.text(x, 0.01, "0", ha="center", fontsize=6, color="0.4")
                     continue
                 bottom = 0.0
                 for src in SOURCES:
@@ -203,12 +205,22 @@ def fatigue(args) -> int:
                 overlap = n.index[n[f"{q}_ci95_low"] <= ref[f"{q}_ci95_high"].reindex(n.index)]
                 r0, lo0, hi0 = ratio_ci(n[f"{q}_mean"].iloc[0], (n[f"{q}_ci95_high"].iloc[0] - n[f"{q}_mean"].iloc[0]) / Z95,
                                         ref[f"{q}_mean"].iloc[0], (ref[f"{q}_ci95_high"].iloc[0] - ref[f"{q}_mean"].iloc[0]) / Z95)
-                print(f"  virality {v:g} {q:8s} vs {ref_name:15s}: nano/ref at 0 posts = {r0:.3g} "
+                # log-linear interpolation of the first crossing of the two mean curves
+                diff = np.log(n[f"{q}_mean"]) - np.log(ref[f"{q}_mean"].reindex(n.index))
+                cross = np.nan
+                for i in range(1, len(diff)):
+                    if diff.iloc[i - 1] > 0 >= diff.iloc[i]:
+                        x0, x1 = diff.index[i - 1], diff.index[i]
+                        cross = x0 + (x1 - x0) * diff.iloc[i - 1] / (diff.iloc[i - 1] - diff.iloc[i])
+                        break
+                print(f"  virality {v:g} {q:8s} vs {ref_name:15s}: crossing at {'~%.1f posts (interpolated)' % cross if np.isfinite(cross) else 'none in 0-40 posts'}; "
+                      f"nano/ref at 0 posts = {r0:.3g} "
                       f"[{lo0:.3g}, {hi0:.3g}]; nano mean <= ref from posts = "
                       f"{below.min() if len(below) else 'never (<= 40)'}; CIs overlap from posts = "
                       f"{overlap.min() if len(overlap) else 'never (<= 40)'}")
-    fig.suptitle(f"Sponsored-content fatigue: $50,000 of nano seeds posting ever more sponsored content vs "
-                 f"$50,000 of mega ({people:,} people; bands: 95% CI)")
+    budget = t[t.strategy == "nano"]["budget"].iloc[0]
+    fig.suptitle(f"Sponsored-content fatigue: \\${budget:,.0f} of nano seeds posting ever more sponsored content vs "
+                 f"\\${budget:,.0f} of mega ({people:,} people; bands: 95% CI)")
     fig.savefig(args.out + ".png", dpi=120)
     plt.close(fig)
     with pd.option_context(*PD_OPTS):
@@ -314,8 +326,8 @@ def fanbase(args) -> int:
         ax.set_ylim(0.5, max(ks) * 3)
         ax.set_xlabel("brand affinity")
         ax.set_ylabel(f"micro-influencers needed to match (tested {min(ks)}..{max(ks)}, log-interpolated)")
-        nano_cost = t[(t.virality == v) & (t.strategy == "nano")]["cost_mean"].mean()
-        ax.set_title(f"virality {v:g}: how many micro-influencers match ${nano_cost:,.0f} of nano", loc="left")
+        nano_budget = t[(t.virality == v) & (t.strategy == "nano")]["budget"].iloc[0]
+        ax.set_title(f"virality {v:g}: how many micro-influencers match ${nano_budget:,.0f} of nano", loc="left")
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=7)
     fig.suptitle(f"A brand without fans ({people:,} people). Affinity scales every edge equally;\n"
@@ -356,7 +368,8 @@ def wd(args) -> int:
     t = t.merge(mult[["mean_degree", "phi", "multiplier", "multiplier_low", "multiplier_high"]],
                 on=["mean_degree", "phi"], how="left")
     t.to_csv(args.out + ".csv", index=False, float_format="%.6g")
-    cut_dev = max((t["p_global"] - t["p_global_cut0.3"]).abs().max(), (t["p_global"] - t["p_global_cut0.01"]).abs().max())
+    dev30 = (t["p_global"] - t["p_global_cut0.3"]).abs()
+    dev1 = (t["p_global"] - t["p_global_cut0.01"]).abs()
 
     dun = None
     if args.dunbar:
@@ -396,7 +409,10 @@ def wd(args) -> int:
         axes[1].errorbar(e["mean_degree"][ok], e["multiplier"][ok],
                          yerr=np.vstack([(e["multiplier"] - e["multiplier_low"])[ok],
                                          (e["multiplier_high"] - e["multiplier"])[ok]]),
-                         marker="o", ms=3, capsize=2, color=col, label=f"phi {phi:g}")
+                         marker="o", ms=4, capsize=2, color=col, label=f"phi {phi:g}")
+        local = ok & (e["p_global_random"] == 0) & (e["p_global_influential"] == 0)
+        axes[1].scatter(e["mean_degree"][local], e["multiplier"][local], s=22, facecolor="white", edgecolor=col,
+                        zorder=3)
     axes[0].axvspan(1, 6, color="0.9", zorder=0, label="Watts 2002 window (phi 0.18): z ~ 1..6")
     axes[0].set_xlabel("mean degree z (Erdos-Renyi)")
     axes[0].set_ylabel(f"P(global cascade: reach > {args.cut:.0%} of N) from one seed")
@@ -405,9 +421,12 @@ def wd(args) -> int:
     axes[0].grid(alpha=0.3)
     axes[1].axhline(1, color="black", lw=1)
     axes[1].set_yscale("log")
+    axes[1].yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    axes[1].yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:g}" if y in (1.5, 2, 3, 4) else ""))
     axes[1].set_xlabel("mean degree z (Erdos-Renyi)")
     axes[1].set_ylabel("mean cascade size: influential / random seed")
-    axes[1].set_title("(b) influentials' multiplier (top 10% by degree; 95% CI)", loc="left")
+    axes[1].set_title("(b) influentials' multiplier (top 10% by degree; 95% CI;\n"
+                      "open: no global cascades from either seed)", loc="left")
     axes[1].legend(fontsize=7)
     axes[1].grid(alpha=0.3, which="both")
     if dun is not None:
@@ -432,11 +451,85 @@ def wd(args) -> int:
     fig.savefig(args.out + ".png", dpi=120)
     plt.close(fig)
     print(f"wd: wrote {args.out}.png, {args.out}.csv" + (f", {args.out}_dunbar.csv" if dun is not None else ""))
-    print(f"  largest change of P(global) when the cut moves from {args.cut:.0%} to 1% or 30% of N: {cut_dev:.4f}")
+    print(f"  largest change of P(global) when the cut moves from {args.cut:.0%} to 30% of N: {dev30.max():.4f}; "
+          f"to 1% of N: {dev1.max():.4f}, at (mean degree, phi) = "
+          + ", ".join(f"({r.mean_degree:g}, {r.phi:g})" for r in t[dev1 > 0.005].drop_duplicates(["mean_degree", "phi"]).itertuples()))
     with pd.option_context(*PD_OPTS):
         print(mult.to_string(index=False))
         if dun is not None:
             print(dun.drop(columns=["absolute", "weights"]).to_string(index=False))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Question 1, network structure
+def _graph_facts(path) -> pd.DataFrame:
+    """One row per distinct graph of a sweep: clustering, mean degree and tier sizes."""
+    import h5py
+    rows = []
+    with h5py.File(path, "r") as f:
+        for g in sorted(f["graphs"], key=int):
+            grp = f["graphs"][g]
+            row = {"graph": int(g), "clustering": float(grp.attrs["clustering"]),
+                   "mean_strong_degree": float(grp.attrs["mean_degree"]),
+                   "max_followers": int(grp.attrs["max_followers"])}
+            for n, c in zip(grp["tier_names"].asstr()[()], grp["tier_counts"][()]):
+                row[f"people_{n}"] = int(c)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def structure(args) -> int:
+    """Question 1's network-structure axis from experiments/nano_vs_mega_structure.toml."""
+    t = add_adopter_stats(args.file, sweep_table(args.file))
+    axes_cols = [c for c in nh5.load_points(args.file).columns if c not in ("point", "graph", "status", "runs")]
+    t = t.merge(_graph_facts(args.file), on="graph", how="left")
+    people = people_of(t)
+    keep = ["point", *axes_cols, "clustering", "people_nano", "people_micro", "people_mega", "strategy", "runs",
+            "seeds_mean", "cost_mean", "reach_mean", "reach_ci95_low", "reach_ci95_high", "adopters_mean",
+            "adopters_ci95_low", "adopters_ci95_high"]
+    keep = [c for c in keep if c in t.columns]
+    t[keep].to_csv(args.out + ".csv", index=False, float_format="%.6g")
+    pts = t.drop_duplicates("point").sort_values("point")
+    strategies = list(dict.fromkeys(t["strategy"]))
+    fig, ax = plt.subplots(figsize=(2.2 * len(pts) + 3, 5.5), constrained_layout=True)
+    w = 0.8 / len(strategies)
+    labels = []
+    print(f"structure: wrote {args.out}.png, {args.out}.csv")
+    for i, p in enumerate(pts.itertuples()):
+        d = t[t.point == p.point]
+        labels.append("\n".join(f"{c.split('.')[-1]} {d[c].iloc[0]:g}"
+                                for c in axes_cols) + f"\nclustering {d['clustering'].iloc[0]:.2f}"
+                      + f"\n{int(d['people_mega'].iloc[0])} mega accounts")
+        for j, s in enumerate(strategies):
+            e = d[d.strategy == s]
+            if e.empty:
+                continue
+            m = e["reach_mean"].iloc[0]
+            ax.bar(i + (j - (len(strategies) - 1) / 2) * w, max(m, 0.5), w, color=COLORS.get(s),
+                   yerr=[[m - e["reach_ci95_low"].iloc[0]], [e["reach_ci95_high"].iloc[0] - m]], capsize=2,
+                   label=s if i == 0 else None)
+        n, mg = d[d.strategy == "nano"], d[d.strategy == "mega"]
+        if not n.empty and not mg.empty and mg["reach_mean"].iloc[0] > 0:
+            r, lo, hi = ratio_ci(n["reach_mean"].iloc[0], n["reach_se"].iloc[0], mg["reach_mean"].iloc[0],
+                                 mg["reach_se"].iloc[0])
+            ax.annotate(f"nano/mega\n{r:.1f}x", (i, 1.0), xycoords=("data", "axes fraction"), ha="center",
+                        va="top", fontsize=7)
+            print(f"  point {p.point} " + ", ".join(f"{c} {d[c].iloc[0]:g}" for c in axes_cols)
+                  + f": clustering {d['clustering'].iloc[0]:.3f}, {int(d['people_mega'].iloc[0])} mega; "
+                  f"nano {n['reach_mean'].iloc[0]:,.0f}, mega {mg['reach_mean'].iloc[0]:,.0f}, "
+                  f"ratio {r:.3g} [{lo:.3g}, {hi:.3g}]")
+    ax.set_xticks(range(len(pts)), labels, fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylabel("mean people reached (95% CI)")
+    ax.grid(axis="y", alpha=0.3, which="both")
+    ax.legend(fontsize=8, loc="lower right")
+    v = t["campaign.virality"].iloc[0] if "campaign.virality" in t else nh5.load_config(args.file).get_key("campaign.virality")
+    b = t[t.strategy == "nano"]["budget"].iloc[0]
+    ax.set_title(f"Equal budget (${b:,.0f}) on six networks of {people:,} people, virality {v:g}: "
+                 "strong-tie rewiring x follower-count exponent", loc="left")
+    fig.savefig(args.out + ".png", dpi=120)
+    plt.close(fig)
     return 0
 
 
@@ -457,6 +550,10 @@ def main(argv=None) -> int:
     p.add_argument("file")
     p.add_argument("-o", "--out", required=True)
     p.set_defaults(fn=fanbase)
+    p = sub.add_parser("structure", help="question 1: equal budget across network structures")
+    p.add_argument("file")
+    p.add_argument("-o", "--out", required=True)
+    p.set_defaults(fn=structure)
     p = sub.add_parser("wd", help="question 5: Watts & Dodds cascade window and influentials")
     p.add_argument("--er", required=True, help="sweep of experiments/watts_dodds_2007.toml")
     p.add_argument("--dunbar", help="sweep of experiments/watts_dodds_dunbar.toml")

@@ -32,6 +32,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.colors as mcolors  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -209,7 +210,11 @@ def plot_curves(t: pd.DataFrame, out: str, people: int, tiers: dict):
             ax.scatter(e["budget_axis"][~full], e["reach_mean"][~full], facecolor="white", edgecolor=c,
                        s=35, zorder=3)
         ax.set_xscale("log")
-        ax.set_yscale("log")
+        pos = d.loc[d["reach_mean"] > 0, "reach_mean"]
+        if len(pos) and pos.max() / pos.min() > 3:
+            ax.set_yscale("log")
+        else:  # supercritical: every strategy reaches about the same giant cascade
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:,.0f}"))
         ax.set_title(f"virality {v:g}", loc="left")
         ax.set_xlabel("budget per strategy ($)")
         ax.set_ylabel("mean people reached (95% CI)")
@@ -246,20 +251,25 @@ def nominal(path, prefix: str) -> pd.DataFrame:
         x = np.arange(len(cases)) + (i - (len(strategies) - 1) / 2) * w
         err = np.vstack([e["reach_mean"] - e["reach_ci95_low"], e["reach_ci95_high"] - e["reach_mean"]])
         axes[0].bar(x, e["reach_mean"], w, yerr=err, color=COLORS.get(s), label=s, capsize=3)
-        for xi, (sd, rm) in zip(x, zip(e["seeds_mean"], e["reach_mean"])):
-            axes[0].annotate(f"{sd:,.0f}\nseeds", (xi, rm), ha="center", va="bottom", fontsize=6,
+        for xi, sd, rm, nr in zip(x, e["seeds_mean"], e["reach_mean"], e["nominal_reach_mean"]):
+            axes[0].annotate(f"{sd:,.1f}\nseeds" if sd < 10 else f"{sd:,.0f}\nseeds", (xi, rm), ha="center",
+                             va="bottom", fontsize=6, xytext=(0, 2), textcoords="offset points")
+        for xi, nr, c in zip(x, e["nominal_reach_mean"], e["cost_mean"]):
+            axes[1].annotate(f"{nr / 1000:,.0f}k", (xi, c), ha="center", va="bottom", fontsize=6,
                              xytext=(0, 2), textcoords="offset points")
         axes[1].bar(x, e["cost_mean"], w, color=COLORS.get(s), label=s)
     labels = [f"{a:,.0f} followers\nvirality {v:g}" for a, v in cases]
     for ax in axes:
-        ax.set_xticks(np.arange(len(cases)), labels)
-        ax.set_yscale("log")
+        ax.set_xticks(np.arange(len(cases)), labels, fontsize=8)
         ax.grid(axis="y", alpha=0.3, which="both")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper left")
+    axes[0].set_yscale("log")
+    axes[1].set_ylim(0, 1.15 * t["cost_mean"].max())
     axes[0].set_ylabel("mean people reached (95% CI)")
     axes[0].set_title("(a) reach at equal nominal reach (same follower total)", loc="left")
     axes[1].set_ylabel("mean spend ($)")
-    axes[1].set_title("(b) what that follower total costs", loc="left")
+    axes[1].yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"${y:,.0f}"))
+    axes[1].set_title("(b) what it costs (labels: followers actually bought)", loc="left")
     fig.suptitle(f"Equal nominal reach (WeAre8's 80,000 accounts / 1 billion followers scaled to {people:,} people)")
     fig.savefig(prefix + "_nominal.png", dpi=130)
     plt.close(fig)

@@ -49,18 +49,21 @@ if (( small )); then
         --set 'sweep.strategy.mega_tired.sponsored_posts=[0,5,20,40,0,5,20,40]'
   sweep no_fanbase no_fanbase "${R[@]}" --set 'sweep.campaign.virality=[0.03,0.03,0.03]' \
         --set 'sweep.campaign.affinity=[1.0,0.3,0.1]' --set 'sweep.strategy.nano_nofan.sponsored_posts=[0,11,22]'
+  sweep nano_vs_mega_structure structure "${R[@]}" --set 'sweep.graph.rewire=[0.01,0.2]'
   sweep watts_dodds_2007 wd_er --quiet --set runs.count=300 --set runs.batch=300 \
         --set 'sweep.graph.mean_degree=[1,2,3,4,5,6,7,8,10]' --set 'sweep.model.threshold.phi=[0.18]'
   sweep watts_dodds_dunbar wd_dunbar --quiet --set graph.people=20000 --set runs.count=20 \
         --set strategy.random_10pct.k=2000
 else
   for pair in nano_vs_mega_phase:phase nano_vs_mega_nominal:nominal who_drives:who_drives fatigue:fatigue \
-              no_fanbase:no_fanbase watts_dodds_2007:wd_er watts_dodds_dunbar:wd_dunbar; do
+              no_fanbase:no_fanbase watts_dodds_2007:wd_er watts_dodds_dunbar:wd_dunbar \
+              nano_vs_mega_structure:structure; do
     sweep "${pair%%:*}" "${pair##*:}"
   done
 fi
 
 $PY scripts/plot_phase.py "$OUT/phase.h5" --nominal "$OUT/nominal.h5" -o "$FIG/phase"
+$PY scripts/analyze_experiments.py structure "$OUT/structure.h5" -o "$FIG/structure"
 $PY scripts/analyze_experiments.py who --phase "$OUT/phase.h5" --who "$OUT/who_drives.h5" -o "$FIG/who_drives"
 $PY scripts/analyze_experiments.py fatigue "$OUT/fatigue.h5" -o "$FIG/fatigue"
 $PY scripts/analyze_experiments.py fanbase "$OUT/no_fanbase.h5" -o "$FIG/no_fanbase"

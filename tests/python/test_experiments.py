@@ -33,6 +33,7 @@ SWEEPS = {
     "nano_vs_mega_nominal": SMALL + [a for s in ("nano", "micro", "mega")
                                      for a in ("--set", f"sweep.strategy.{s}.reach=[20000,20000]")]
                                   + ["--set", "sweep.campaign.virality=[0.03,0.05]"],
+    "nano_vs_mega_structure": SMALL + ["--set", "sweep.graph.rewire=[0.05]"],
     "who_drives": SMALL + ["--set", "sweep.campaign.virality=[0.03,0.07]"],
     "fatigue": SMALL + ["--set", "sweep.campaign.virality=[0.03,0.03,0.05]",
                         "--set", "sweep.strategy.nano.sponsored_posts=[0,10,0]",
@@ -92,6 +93,13 @@ def test_phase_and_nominal(results, tmp_path):
     # $5,000 buys no mega account: zero seeds, zero reach, and the ratio is not a number.
     cheap = t[(t.budget == 5000) & (t.strategy == "mega")]
     assert (cheap["seeds_mean"] == 0).all() and (cheap["reach_mean"] == 0).all()
+
+
+def test_structure(results, tmp_path):
+    prefix = tmp_path / "structure"
+    _run([PYTHON, SCRIPTS / "analyze_experiments.py", "structure", results["nano_vs_mega_structure"], "-o", prefix],
+         tmp_path)
+    _png(Path(f"{prefix}.png"))
 
 
 def test_who(results, tmp_path):
