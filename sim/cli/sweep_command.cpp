@@ -40,7 +40,8 @@ int cmd_sweep(const Common& c, const std::string& shard, bool resume) {
   }
   Progress progress(c.quiet);
   o.stage = [&](const std::string& s) { progress.stage(s); };
-  o.progress = [&](std::uint64_t done, std::uint64_t planned) { progress.update(done, planned); };
+  // The sweep reports items (a point, or a share of its runs) done of all items: the overall ETA.
+  o.progress = [&](std::uint64_t done, std::uint64_t planned) { progress.update(done, planned, "items"); };
   const SweepReport r = run_sweep(cfg, o);
   progress.finish();
   if (r.written.empty()) return 0;  // another rank wrote the file

@@ -18,7 +18,7 @@ void Progress::stage(const std::string& what) {
   if (!tty_) std::fprintf(stderr, "nanoreach: %s\n", what.c_str());
 }
 
-void Progress::update(std::uint64_t done, std::uint64_t planned) {
+void Progress::update(std::uint64_t done, std::uint64_t planned, const char* unit) {
   if (quiet_ || !tty_) return;
   const auto now = std::chrono::steady_clock::now();
   if (done < planned && now - last_ < std::chrono::milliseconds(200)) return;
@@ -34,8 +34,8 @@ void Progress::update(std::uint64_t done, std::uint64_t planned) {
     const double left = (planned - done) / rate;
     std::snprintf(eta, sizeof eta, "%dm%02ds", int(left) / 60, int(left) % 60);
   }
-  std::fprintf(stderr, "\r\033[K%s [%s] %llu/%llu runs, %.1f/s, ETA %s", stage_.c_str(), bar.c_str(),
-               static_cast<unsigned long long>(done), static_cast<unsigned long long>(planned), rate, eta);
+  std::fprintf(stderr, "\r\033[K%s [%s] %llu/%llu %s, %.1f/s, ETA %s", stage_.c_str(), bar.c_str(),
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(planned), unit, rate, eta);
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -14,8 +14,8 @@ class Progress {
   explicit Progress(bool quiet);
   // A new stage: on a terminal the bar restarts; elsewhere one line is printed.
   void stage(const std::string& what);
-  // Runs done of planned in the current stage (throttled to a few updates a second).
-  void update(std::uint64_t done, std::uint64_t planned);
+  // Work done of planned in the current stage, in `unit`s (throttled to a few updates a second).
+  void update(std::uint64_t done, std::uint64_t planned, const char* unit = "runs");
   void finish();
 
  private:
