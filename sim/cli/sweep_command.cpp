@@ -39,7 +39,11 @@ int cmd_sweep(const Common& c, const std::string& shard, bool resume) {
     o.shards = n;
   }
   Progress progress(c.quiet);
-  o.stage = [&](const std::string& s) { progress.stage(s); };
+  bool started = false;
+  o.stage = [&](const std::string& s) {
+    progress.stage(s, started);
+    started = true;
+  };
   // The sweep reports items (a point, or a share of its runs) done of all items: the overall ETA.
   o.progress = [&](std::uint64_t done, std::uint64_t planned) { progress.update(done, planned, "items"); };
   const SweepReport r = run_sweep(cfg, o);

@@ -10,11 +10,13 @@ namespace nanoreach::cli {
 
 Progress::Progress(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
 
-void Progress::stage(const std::string& what) {
+void Progress::stage(const std::string& what, bool keep_clock) {
   if (quiet_) return;
-  finish();
+  if (!keep_clock) {
+    finish();
+    start_ = last_ = std::chrono::steady_clock::now();
+  }
   stage_ = what;
-  start_ = last_ = std::chrono::steady_clock::now();
   if (!tty_) std::fprintf(stderr, "nanoreach: %s\n", what.c_str());
 }
 

@@ -12,8 +12,9 @@ namespace nanoreach::cli {
 class Progress {
  public:
   explicit Progress(bool quiet);
-  // A new stage: on a terminal the bar restarts; elsewhere one line is printed.
-  void stage(const std::string& what);
+  // A new stage: on a terminal the bar restarts (or, with keep_clock, keeps its rate and ETA, for
+  // stages that are parts of one whole); elsewhere one line is printed.
+  void stage(const std::string& what, bool keep_clock = false);
   // Work done of planned in the current stage, in `unit`s (throttled to a few updates a second).
   void update(std::uint64_t done, std::uint64_t planned, const char* unit = "runs");
   void finish();
