@@ -149,16 +149,19 @@ def _heatmap(ax, rat: pd.DataFrame, q: str, title: str, norm):
                 ax.text(j, i, "mega\nunaffordable", ha="center", va="center", fontsize=7, color="0.3")
             elif np.isfinite(grid[i, j]):
                 r = 10 ** grid[i, j]
-                txt = f"{r:.2g}x" if r < 100 else f"{r:,.0f}x"
+                txt = f"{r:.3f}x" if 0.95 < r < 1.05 else (f"{r:.2g}x" if r < 100 else f"{r:,.0f}x")
                 if lo[i, j] <= 1 <= hi[i, j]:
                     txt += "\n~"
-                ax.text(j, i, txt, ha="center", va="center", fontsize=8,
-                        color="white" if abs(grid[i, j]) > 0.6 * norm.vmax else "black")
+                near = abs(grid[i, j]) < 0.05  # the break-even line may run through this cell
+                ax.text(j, i, txt, ha="center", va="center", fontsize=8, zorder=5,
+                        color="white" if abs(grid[i, j]) > 0.6 * norm.vmax else "black",
+                        bbox=dict(facecolor="white", alpha=0.8, lw=0, pad=1) if near else None)
     if np.isfinite(grid).sum() >= 4 and np.nanmin(grid) < 0 < np.nanmax(grid):
         xx, yy = np.meshgrid(np.arange(len(bud)), np.arange(len(vir)))
         try:
-            cs = ax.contour(xx, yy, np.ma.masked_invalid(grid), levels=[0.0], colors="black", linewidths=2.5)
-            ax.clabel(cs, fmt={0.0: "break-even"}, fontsize=8)
+            ax.contour(xx, yy, np.ma.masked_invalid(grid), levels=[0.0], colors="black", linewidths=2.5)
+            ax.plot([], [], color="black", lw=2.5, label="break-even (ratio 1)")
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, frameon=False)
         except ValueError:
             pass
     ax.set_xticks(range(len(bud)), [f"${b:,.0f}" for b in bud], rotation=30)
