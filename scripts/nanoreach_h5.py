@@ -228,16 +228,21 @@ def load_config(path) -> ResultConfig:
     return cfg
 
 
-def load_graph(path) -> dict:
-    """/graph: every attribute as a Python value and every 1-D dataset directly in /graph as an array.
+def load_graph(path, graph=None) -> dict:
+    """/graph (or, in a sweep file, /graphs/<graph>; /points says which graph a point used): every
+    attribute as a Python value and every 1-D dataset directly in the group as an array.
 
     Adds "tiers": a Series of tier_counts indexed by tier_names, and "follower_bins": a DataFrame
     (lo, count) of the follower histogram. Saved CSR arrays (subgroups) are left out.
     """
     with _open(path) as f:
-        if "graph" not in f:
-            raise KeyError(f"{os.fspath(path)}: has no /graph")
-        g = f["graph"]
+        name = "graph" if graph is None else f"graphs/{int(graph)}"
+        if graph is None and "graph" not in f and "graphs" in f:
+            raise KeyError(f"{os.fspath(path)}: a sweep file keeps one graph per /graphs/<g>; "
+                           f"pass graph= (one of {sorted(f['graphs'].keys(), key=int)})")
+        if name not in f:
+            raise KeyError(f"{os.fspath(path)}: has no /{name}")
+        g = f[name]
         out = {k: _python_value(v) for k, v in g.attrs.items()}
         for name, obj in g.items():
             if isinstance(obj, h5py.Dataset) and obj.ndim == 1:

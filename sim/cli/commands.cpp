@@ -64,6 +64,8 @@ void print_graph_summary(const SocialGraph& g, const GraphStats& s, double secon
               seconds > 0 ? edges / seconds / 1e6 : 0.0);
 }
 
+}  // namespace
+
 void print_summary_table(const io::h5::Table& sum) {
   if (sum.num_columns() == 0 || sum.rows() == 0) {
     std::printf("(no finished runs)\n");
@@ -95,8 +97,6 @@ void print_summary_table(const io::h5::Table& sum) {
   }
   std::fputs(format_table(header, rows).c_str(), stdout);
 }
-
-}  // namespace
 
 int cmd_graph(const Common& c, bool save_graph, bool spectral) {
   const io::Config cfg = load_config(c);

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "nanoreach/io/h5.hpp"
+
 namespace nanoreach::cli {
 
 // Options shared by commands that read an experiment file.
@@ -20,6 +22,10 @@ struct Common {
 };
 
 extern std::atomic<bool> g_stop;  // set by SIGINT/SIGTERM
+
+// The end-of-run table: strategy, model, seeds, budget, spending, mean reach with its 95% CI, reach
+// per $1,000, share of adoptions triggered by ordinary people (and the point, in sweeps).
+void print_summary_table(const io::h5::Table& summary);
 
 int cmd_graph(const Common& c, bool save_graph, bool spectral);
 int cmd_run(const Common& c);

@@ -49,7 +49,10 @@ int cmd_sweep(const Common& c, const std::string& shard, bool resume) {
   const SweepReport r = run_sweep(cfg, o);
   progress.finish();
   if (r.written.empty()) return 0;  // another rank wrote the file
-  if (!c.quiet) print_points(r);
+  if (!c.quiet) {
+    print_summary_table(r.summary);
+    print_points(r);
+  }
   if (!r.complete && g_stop.load())
     throw Interrupted("interrupted: finished points are checkpointed; continue with --resume");
   return r.complete ? 0 : 1;

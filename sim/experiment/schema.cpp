@@ -157,7 +157,8 @@ std::shared_ptr<io::Schema> make_schema() {
                   "budget, mix: a budget that buys nobody gives no seeds and no reach instead of an error (sweeps)");
 
   s->free_table("sweep", "parameter sweep (nanoreach sweep): axes over any key",
-                "# campaign.virality = [0.01, 0.02, 0.05]\n# campaign.budget = {log = [1000, 100000], points = 5}\n"
+                "# campaign.virality = [0.01, 0.02, 0.05]\n"
+                "# campaign.budget = {from = 1000, to = 100000, points = 5, scale = \"log\"}\n"
                 "# mode = \"product\"");
   return s;
 }
