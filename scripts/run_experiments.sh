@@ -6,7 +6,7 @@
 #                                              results/issue7/, figures and CSVs into experiments/figures/
 #   scripts/run_experiments.sh --small         the small variants (a few minutes): fewer sweep points and
 #                                              runs, into results/issue7-small/ and results/issue7-small/figures/
-#   NANOREACH=path/to/nanoreach scripts/run_experiments.sh ...   another build (default: build-exp, then build)
+#   NANOREACH=path/to/nanoreach scripts/run_experiments.sh ...   another build (default: build, then build-exp)
 #
 # A sweep that was interrupted is continued with --resume (nanoreach keeps per-point checkpoints in
 # OUT.h5.checkpoint/); a finished one is not run again (delete its .h5 to rerun it).
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
 BIN=${NANOREACH:-}
 if [[ -z "$BIN" ]]; then
-  for b in build-exp/nanoreach build/nanoreach; do [[ -x $b ]] && BIN=$b && break; done
+  for b in build/nanoreach build-exp/nanoreach; do [[ -x $b ]] && BIN=$b && break; done
 fi
 [[ -x "$BIN" ]] || { echo "run_experiments: no nanoreach program (build it, or set NANOREACH=...)" >&2; exit 1; }
 
