@@ -21,7 +21,7 @@ namespace {
 // (and much more when the machine is oversubscribed). Results do not depend on it.
 constexpr std::int64_t kParallelMin = 4096;
 
-// One thread's reverse BFS with epoch-stamped marks, so a walk costs what it touches.
+// One thread's reverse BFS, a batch of RR sets at a time.
 //
 // In-edges are tossed by cumulative hazard rather than one Bernoulli coin each: with E ~ Exp(1), the
 // in-edges are walked in order, each consuming h = -ln(1 - p) of E; the edge at which E runs out
@@ -31,8 +31,19 @@ constexpr std::int64_t kParallelMin = 4096;
 // what is left of E carried from run to run).
 // A person with no live in-edge (E >= their total hazard, the common case below the epidemic
 // threshold) costs one draw and one record.
+//
+// Below the threshold a set holds a few people, and its cost is a chain of cache misses: a
+// person's record, their segments, the in-edges that fired, the records of the people at their
+// ends. The batch walks up to kBatch sets in turns, one link of each set's chain per turn with a
+// prefetch for the next, so the misses of different sets overlap instead of queueing (a software
+// pipeline across sets). Each set still consumes its own stream in the order of a plain BFS, so the
+// sets do not depend on the batching, the batch size or the thread. A set that grows past kScan
+// people leaves the turns and is finished alone with epoch-stamped marks; a short set is kept free
+// of repeats by scanning it, so it touches no mark.
 class Walker {
  public:
+  static constexpr int kBatch = 32;
+
   explicit Walker(const ImmGraph& g)
       : g_(g),
         strong_(g.exposure().graph().strong.targets().data()),
@@ -41,56 +52,147 @@ class Walker {
         hazard_(g.class_hazard().data()),
         mark_(g.people(), 0) {}
 
-  // Appends one RR set to out: `root` (the first draw of rs) first, then the reverse BFS from it.
-  void walk(rng::Stream& rs, node_t root, std::vector<node_t>& out) {
-    if (++epoch_ == 0) {
-      std::fill(mark_.begin(), mark_.end(), 0);
-      epoch_ = 1;
+  // Draws sets j = 0..m-1 (m <= kBatch) from streams rs[j], appending set j to out at where[j] with
+  // length[j] entries (its root first). done(j) is called after each set, in order; when it returns
+  // false the batch stops there.
+  template <class Done>
+  void walk_batch(rng::Stream* rs, int m, std::vector<node_t>& out, std::uint64_t* where, std::uint32_t* length,
+                  Done&& done) {
+    const node_t n = g_.people();
+    int active[kBatch];
+    for (int j = 0; j < m; ++j) {
+      Lane& l = lane_[j];
+      l.set.clear();
+      l.set.push_back(static_cast<node_t>(rs[j].below(n)));
+      __builtin_prefetch(&g_.person(l.set[0]));
+      l.next = 0;
+      l.stage = Stage::draw;
+      l.alone = false;
+      active[j] = j;
     }
-    const std::size_t start = out.size();
-    auto visit = [&](node_t w) {
-      if (mark_[w] != epoch_) {
-        mark_[w] = epoch_;
-        out.push_back(w);
-        __builtin_prefetch(&g_.person(w));  // its record is needed when the BFS reaches it
-      }
-    };
-    visit(root);
-    for (std::size_t i = start; i < out.size(); ++i) {
-      const node_t v = out[i];
-      const ImmGraph::Person& rec = g_.person(v);
-      double e = rs.exponential_fast();
-      if (e >= rec.hazard) continue;
-      offset_t pos[2] = {rec.strong_begin, rec.followed_begin};
-      const node_t* targets[2] = {strong_, followed_};
-      const std::uint64_t s_end = g_.person(v + 1).segment_begin;
-      for (std::uint64_t s = rec.segment_begin; s < s_end; ++s) {
-        const ImmGraph::Segment seg = segments_[s];
-        const node_t* tg = targets[seg.followed] + pos[seg.followed];
-        pos[seg.followed] += seg.length;
-        const double h = hazard_[seg.cls];
-        if (h == 0.0) continue;  // p = 0
-        if (h == HUGE_VAL) {     // p = 1
-          for (std::uint32_t j = 0; j < seg.length; ++j) visit(tg[j]);
-          continue;
-        }
-        std::uint32_t j = 0;
-        for (;;) {
-          const double skip = std::floor(e / h);  // whole edges E survives
-          if (skip >= double(seg.length - j)) {
-            e = std::max(0.0, e - double(seg.length - j) * h);  // no rounding below zero
-            break;
-          }
-          j += static_cast<std::uint32_t>(skip);
-          visit(tg[j]);
-          ++j;
-          e = rs.exponential_fast();
-        }
-      }
+    for (int na = m; na > 0;) {
+      int kept = 0;
+      for (int a = 0; a < na; ++a)
+        if (step(rs[active[a]], lane_[active[a]])) active[kept++] = active[a];
+      na = kept;
+    }
+    for (int j = 0; j < m; ++j) {
+      Lane& l = lane_[j];
+      const std::size_t start = out.size();
+      where[j] = start;
+      out.insert(out.end(), l.set.begin(), l.set.end());
+      if (l.alone) finish(rs[j], out, start, start + l.next);
+      length[j] = static_cast<std::uint32_t>(out.size() - start);
+      if (!done(j)) return;
     }
   }
 
  private:
+  static constexpr std::size_t kScan = 16;
+  enum class Stage : std::uint8_t { draw, expand, visit };
+  struct Lane {
+    std::vector<node_t> set;           // the set so far, in BFS order
+    std::vector<const node_t*> fired;  // live in-edges of set[next], once expanded
+    std::size_t next = 0;              // the person whose in-edges are being tossed
+    double e = 0;                      // their first E, when live
+    Stage stage = Stage::draw;
+    bool alone = false;                // left the turns: finish() completes it
+  };
+
+  // One turn of a set; false when it has no more turns (complete, or grown past kScan).
+  bool step(rng::Stream& rs, Lane& l) {
+    switch (l.stage) {
+      case Stage::draw:  // draw E for the next people (records prefetched) until one has a live in-edge
+        for (; l.next < l.set.size(); ++l.next) {
+          const ImmGraph::Person& rec = g_.person(l.set[l.next]);
+          l.e = rs.exponential_fast();
+          if (l.e < rec.hazard) {
+            __builtin_prefetch(&segments_[rec.segment_begin]);
+            l.stage = Stage::expand;
+            return true;
+          }
+        }
+        return false;
+      case Stage::expand:
+        l.fired.clear();
+        expand(rs, l.set[l.next], l.e, [&](const node_t* t) {
+          __builtin_prefetch(t);
+          l.fired.push_back(t);
+        });
+        l.stage = Stage::visit;
+        return true;
+      case Stage::visit:
+        for (const node_t* t : l.fired) {
+          const node_t w = *t;
+          if (std::find(l.set.begin(), l.set.end(), w) != l.set.end()) continue;
+          l.set.push_back(w);
+          __builtin_prefetch(&g_.person(w));  // its record is needed when the BFS reaches it
+        }
+        ++l.next;
+        l.stage = Stage::draw;
+        if (l.set.size() > kScan) {
+          l.alone = true;
+          return false;
+        }
+        return true;
+    }
+    return false;
+  }
+
+  // Completes the set at out[start..) alone, from the person at out[from], with marks.
+  void finish(rng::Stream& rs, std::vector<node_t>& out, std::size_t start, std::size_t from) {
+    if (++epoch_ == 0) {
+      std::fill(mark_.begin(), mark_.end(), 0);
+      epoch_ = 1;
+    }
+    for (std::size_t i = start; i < out.size(); ++i) mark_[out[i]] = epoch_;
+    for (std::size_t i = from; i < out.size(); ++i) {
+      const node_t v = out[i];
+      const double e = rs.exponential_fast();
+      if (e >= g_.person(v).hazard) continue;
+      expand(rs, v, e, [&](const node_t* t) {
+        const node_t w = *t;
+        if (mark_[w] == epoch_) return;
+        mark_[w] = epoch_;
+        out.push_back(w);
+        __builtin_prefetch(&g_.person(w));
+      });
+    }
+  }
+
+  // v's live in-edges, given E = e < v's hazard: calls fire(&target) for each, in order, drawing a
+  // fresh E from rs after each.
+  template <class Fire>
+  void expand(rng::Stream& rs, node_t v, double e, Fire&& fire) {
+    const ImmGraph::Person& rec = g_.person(v);
+    offset_t pos[2] = {rec.strong_begin, rec.followed_begin};
+    const node_t* targets[2] = {strong_, followed_};
+    const std::uint64_t s_end = g_.person(v + 1).segment_begin;
+    for (std::uint64_t s = rec.segment_begin; s < s_end; ++s) {
+      const ImmGraph::Segment seg = segments_[s];
+      const node_t* tg = targets[seg.followed] + pos[seg.followed];
+      pos[seg.followed] += seg.length;
+      const double h = hazard_[seg.cls];
+      if (h == 0.0) continue;  // p = 0
+      if (h == HUGE_VAL) {     // p = 1
+        for (std::uint32_t j = 0; j < seg.length; ++j) fire(tg + j);
+        continue;
+      }
+      std::uint32_t j = 0;
+      for (;;) {
+        const double skip = std::floor(e / h);  // whole edges E survives
+        if (skip >= double(seg.length - j)) {
+          e = std::max(0.0, e - double(seg.length - j) * h);  // no rounding below zero
+          break;
+        }
+        j += static_cast<std::uint32_t>(skip);
+        fire(tg + j);
+        ++j;
+        e = rs.exponential_fast();
+      }
+    }
+  }
+
   const ImmGraph& g_;
   const node_t* strong_;
   const node_t* followed_;
@@ -98,6 +200,7 @@ class Walker {
   const double* hazard_;
   std::vector<std::uint32_t> mark_;
   std::uint32_t epoch_ = 0;
+  Lane lane_[kBatch];
 };
 
 // Greedy state over a collection of RR sets: the person -> sets index, each person's number of
@@ -440,13 +543,13 @@ void append_rr_sets(const ImmGraph& g, std::uint64_t key, std::uint64_t count, R
   if (count == 0) return;
   if (g.people() == 0) throw Error("IMM: RR sets of an empty graph");
   const std::uint64_t first = sets.size();
-  const node_t n = g.people();
   constexpr std::uint64_t kChunk = std::uint64_t(1) << 16;
   // Each thread's walker and buffer on cache lines of their own: they are written for every set.
   struct alignas(64) PerThread {
     explicit PerThread(const ImmGraph& g) : walker(g) {}
     Walker walker;
     std::vector<node_t> buffer;
+    std::vector<rng::Stream> streams;  // the batch's, one per set
   };
   const int threads = omp_get_max_threads();
   std::vector<PerThread> per;
@@ -460,8 +563,7 @@ void append_rr_sets(const ImmGraph& g, std::uint64_t key, std::uint64_t count, R
   for (std::uint64_t c0 = 0; c0 < count; c0 += kChunk) {
     const std::int64_t m = static_cast<std::int64_t>(std::min(kChunk, count - c0));
     for (auto& pt : per) pt.buffer.clear();
-    // Blocks of 64 sets; within a block the next set's root is drawn one set ahead, so its record is
-    // being fetched while the current set is walked.
+    // Blocks of 64 sets, walked by batches (see Walker).
     const std::int64_t blocks = (m + 63) / 64;
     // The entry guard: each block adds its entries to a shared total when it ends, and checks its
     // own running count against the total seen at its start after every set, so a collection that
@@ -474,33 +576,27 @@ void append_rr_sets(const ImmGraph& g, std::uint64_t key, std::uint64_t count, R
     for (std::int64_t bl = 0; bl < blocks; ++bl) {
       if (over.load(std::memory_order_relaxed)) continue;
       PerThread& pt = per[omp_get_thread_num()];
-      auto stream = [&](std::int64_t j) {
-        const std::uint64_t i = first + c0 + std::uint64_t(j);
-        return rng::Stream(key, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32));
-      };
       const std::uint64_t seen = total.load(std::memory_order_relaxed);
       std::uint64_t mine = 0;
       const std::int64_t j_end = std::min(m, 64 * (bl + 1));
-      rng::Stream rs = stream(64 * bl);
-      node_t root = static_cast<node_t>(rs.below(n));
-      for (std::int64_t j = 64 * bl; j < j_end; ++j) {
-        rng::Stream next = stream(j + 1);
-        node_t next_root = kNoNode;
-        if (j + 1 < j_end) {
-          next_root = static_cast<node_t>(next.below(n));
-          __builtin_prefetch(&g.person(next_root));
+      bool full = false;
+      for (std::int64_t j0 = 64 * bl; j0 < j_end && !full; j0 += Walker::kBatch) {
+        const int b = static_cast<int>(std::min<std::int64_t>(Walker::kBatch, j_end - j0));
+        auto& rs = pt.streams;
+        rs.clear();
+        for (int j = 0; j < b; ++j) {
+          const std::uint64_t i = first + c0 + std::uint64_t(j0 + j);
+          rs.emplace_back(key, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32));
+          owner[j0 + j] = omp_get_thread_num();
         }
-        where[j] = pt.buffer.size();
-        owner[j] = omp_get_thread_num();
-        pt.walker.walk(rs, root, pt.buffer);
-        length[j] = static_cast<std::uint32_t>(pt.buffer.size() - where[j]);
-        mine += length[j];
-        if (seen + mine > max_entries) {
-          over.store(true, std::memory_order_relaxed);
-          break;
-        }
-        rs = next;
-        root = next_root;
+        pt.walker.walk_batch(rs.data(), b, pt.buffer, &where[j0], &length[j0], [&](int j) {
+          mine += length[j0 + j];
+          if (seen + mine > max_entries) {
+            over.store(true, std::memory_order_relaxed);
+            full = true;
+          }
+          return !full;
+        });
       }
       total.fetch_add(mine, std::memory_order_relaxed);
     }
