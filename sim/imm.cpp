@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -34,15 +35,16 @@ constexpr std::int64_t kParallelMin = 4096;
 //
 // Below the threshold a set holds a few people, and its cost is a chain of cache misses: a
 // person's record, their segments, the in-edges that fired, the records of the people at their
-// ends. The batch walks up to kBatch sets in turns, one link of each set's chain per turn with a
-// prefetch for the next, so the misses of different sets overlap instead of queueing (a software
-// pipeline across sets). Each set still consumes its own stream in the order of a plain BFS, so the
-// sets do not depend on the batching, the batch size or the thread. A set that grows past kScan
-// people leaves the turns and is finished alone with epoch-stamped marks; a short set is kept free
-// of repeats by scanning it, so it touches no mark.
+// ends. The walker keeps kLanes sets in flight and takes turns among them, one link of each set's
+// chain per turn with a prefetch for the next, so the misses of different sets overlap instead of
+// queueing (a software pipeline across sets); a lane whose set is complete takes the next set at
+// once. Each set still consumes its own stream in the order of a plain BFS, so the sets depend on
+// neither the lanes, the turns nor the thread. A set that grows past kScan people leaves the turns
+// and is finished at once with epoch-stamped marks; a short set is kept free of repeats by
+// scanning it, so it touches no mark.
 class Walker {
  public:
-  static constexpr int kBatch = 32;
+  static constexpr int kLanes = 32;
 
   explicit Walker(const ImmGraph& g)
       : g_(g),
@@ -52,91 +54,127 @@ class Walker {
         hazard_(g.class_hazard().data()),
         mark_(g.people(), 0) {}
 
-  // Draws sets j = 0..m-1 (m <= kBatch) from streams rs[j], appending set j to out at where[j] with
-  // length[j] entries (its root first). done(j) is called after each set, in order; when it returns
-  // false the batch stops there.
-  template <class Done>
-  void walk_batch(rng::Stream* rs, int m, std::vector<node_t>& out, std::uint64_t* where, std::uint32_t* length,
-                  Done&& done) {
+  // Draws sets j = 0..m-1, set j from stream(j), appending each to out as it completes: set j at
+  // out[where[j]..] with length[j] entries, its root first. done(j) is called as set j completes
+  // (in no fixed order); when it returns false the walk stops.
+  template <class MakeStream, class Done>
+  void walk(std::int64_t m, MakeStream&& stream, std::vector<node_t>& out, std::uint64_t* where,
+            std::uint32_t* length, Done&& done) {
     const node_t n = g_.people();
-    int active[kBatch];
-    for (int j = 0; j < m; ++j) {
-      Lane& l = lane_[j];
+    std::int64_t next_set = 0;
+    auto start = [&](Lane& l) {
+      if (next_set == m) return false;
+      l.j = next_set++;
+      l.rs = stream(l.j);
       l.set.clear();
-      l.set.push_back(static_cast<node_t>(rs[j].below(n)));
+      l.shift = 64;
+      l.set.push_back(static_cast<node_t>(l.rs.below(n)));
       __builtin_prefetch(&g_.person(l.set[0]));
       l.next = 0;
       l.stage = Stage::draw;
-      l.alone = false;
-      active[j] = j;
-    }
-    for (int na = m; na > 0;) {
+      return true;
+    };
+    int active[kLanes];
+    int na = 0;
+    for (int a = 0; a < kLanes && start(lane_[a]); ++a) active[na++] = a;
+    while (na > 0) {
       int kept = 0;
-      for (int a = 0; a < na; ++a)
-        if (step(rs[active[a]], lane_[active[a]])) active[kept++] = active[a];
+      for (int a = 0; a < na; ++a) {
+        Lane& l = lane_[active[a]];
+        const Turn t = step(l);
+        if (t == Turn::more) {
+          active[kept++] = active[a];
+          continue;
+        }
+        const std::size_t begin = out.size();
+        where[l.j] = begin;
+        out.insert(out.end(), l.set.begin(), l.set.end());
+        if (t == Turn::alone) finish(l.rs, out, begin, begin + l.next);
+        length[l.j] = static_cast<std::uint32_t>(out.size() - begin);
+        if (!done(l.j)) return;
+        if (start(l)) active[kept++] = active[a];
+      }
       na = kept;
-    }
-    for (int j = 0; j < m; ++j) {
-      Lane& l = lane_[j];
-      const std::size_t start = out.size();
-      where[j] = start;
-      out.insert(out.end(), l.set.begin(), l.set.end());
-      if (l.alone) finish(rs[j], out, start, start + l.next);
-      length[j] = static_cast<std::uint32_t>(out.size() - start);
-      if (!done(j)) return;
     }
   }
 
  private:
   static constexpr std::size_t kScan = 16;
+  static constexpr std::size_t kAlone = 1024;
   enum class Stage : std::uint8_t { draw, expand, visit };
+  enum class Turn : std::uint8_t { more, complete, alone };
   struct Lane {
+    rng::Stream rs{0};
+    std::int64_t j = 0;                // which set
     std::vector<node_t> set;           // the set so far, in BFS order
     std::vector<const node_t*> fired;  // live in-edges of set[next], once expanded
     std::size_t next = 0;              // the person whose in-edges are being tossed
     double e = 0;                      // their first E, when live
     Stage stage = Stage::draw;
-    bool alone = false;                // left the turns: finish() completes it
+    // Membership once the set has more than kScan people: open addressing, at most half full.
+    std::vector<node_t> table;
+    int shift = 64;  // 64 - log2(table size); 64 while the set is scanned
+    bool insert(node_t w) {  // false when w is in the set already
+      if (shift == 64) {
+        if (std::find(set.begin(), set.end(), w) != set.end()) return false;
+        set.push_back(w);
+        if (set.size() > kScan) rehash(64);
+        return true;
+      }
+      if (!place(w)) return false;
+      set.push_back(w);
+      if (2 * set.size() > table.size()) rehash(2 * table.size());
+      return true;
+    }
+    void rehash(std::size_t size) {
+      table.assign(size, kNoNode);
+      shift = 64 - std::countr_zero(size);
+      for (node_t v : set) place(v);
+    }
+    bool place(node_t w) {
+      std::size_t i = (std::uint64_t(w) * 0x9E3779B97F4A7C15ull) >> shift;
+      for (;; i = (i + 1) & (table.size() - 1)) {
+        if (table[i] == w) return false;
+        if (table[i] == kNoNode) {
+          table[i] = w;
+          return true;
+        }
+      }
+    }
   };
 
-  // One turn of a set; false when it has no more turns (complete, or grown past kScan).
-  bool step(rng::Stream& rs, Lane& l) {
+  // One turn of a set: more turns to come, complete, or grown past kScan (finish() completes it).
+  Turn step(Lane& l) {
     switch (l.stage) {
       case Stage::draw:  // draw E for the next people (records prefetched) until one has a live in-edge
         for (; l.next < l.set.size(); ++l.next) {
           const ImmGraph::Person& rec = g_.person(l.set[l.next]);
-          l.e = rs.exponential_fast();
+          l.e = l.rs.exponential_fast();
           if (l.e < rec.hazard) {
             __builtin_prefetch(&segments_[rec.segment_begin]);
             l.stage = Stage::expand;
-            return true;
+            return Turn::more;
           }
         }
-        return false;
+        return Turn::complete;
       case Stage::expand:
         l.fired.clear();
-        expand(rs, l.set[l.next], l.e, [&](const node_t* t) {
+        expand(l.rs, l.set[l.next], l.e, [&](const node_t* t) {
           __builtin_prefetch(t);
           l.fired.push_back(t);
         });
         l.stage = Stage::visit;
-        return true;
+        return Turn::more;
       case Stage::visit:
         for (const node_t* t : l.fired) {
           const node_t w = *t;
-          if (std::find(l.set.begin(), l.set.end(), w) != l.set.end()) continue;
-          l.set.push_back(w);
-          __builtin_prefetch(&g_.person(w));  // its record is needed when the BFS reaches it
+          if (l.insert(w)) __builtin_prefetch(&g_.person(w));  // its record is needed when the BFS reaches it
         }
         ++l.next;
         l.stage = Stage::draw;
-        if (l.set.size() > kScan) {
-          l.alone = true;
-          return false;
-        }
-        return true;
+        return l.set.size() > kAlone ? Turn::alone : Turn::more;
     }
-    return false;
+    return Turn::complete;
   }
 
   // Completes the set at out[start..) alone, from the person at out[from], with marks.
@@ -200,7 +238,7 @@ class Walker {
   const double* hazard_;
   std::vector<std::uint32_t> mark_;
   std::uint32_t epoch_ = 0;
-  Lane lane_[kBatch];
+  Lane lane_[kLanes];
 };
 
 // Greedy state over a collection of RR sets: the person -> sets index, each person's number of
@@ -549,7 +587,6 @@ void append_rr_sets(const ImmGraph& g, std::uint64_t key, std::uint64_t count, R
     explicit PerThread(const ImmGraph& g) : walker(g) {}
     Walker walker;
     std::vector<node_t> buffer;
-    std::vector<rng::Stream> streams;  // the batch's, one per set
   };
   const int threads = omp_get_max_threads();
   std::vector<PerThread> per;
@@ -563,8 +600,10 @@ void append_rr_sets(const ImmGraph& g, std::uint64_t key, std::uint64_t count, R
   for (std::uint64_t c0 = 0; c0 < count; c0 += kChunk) {
     const std::int64_t m = static_cast<std::int64_t>(std::min(kChunk, count - c0));
     for (auto& pt : per) pt.buffer.clear();
-    // Blocks of 64 sets, walked by batches (see Walker).
-    const std::int64_t blocks = (m + 63) / 64;
+    // Blocks of up to 512 sets, each walked by one thread's lanes (see Walker); at least 8 blocks
+    // per thread when there are enough sets, since a set may be huge. Sets do not depend on it.
+    const std::int64_t kBlock = std::clamp<std::int64_t>(m / (8 * threads), 32, 512);
+    const std::int64_t blocks = (m + kBlock - 1) / kBlock;
     // The entry guard: each block adds its entries to a shared total when it ends, and checks its
     // own running count against the total seen at its start after every set, so a collection that
     // cannot fit stops within about a block per thread of the limit. Whether it trips does not
@@ -578,26 +617,22 @@ void append_rr_sets(const ImmGraph& g, std::uint64_t key, std::uint64_t count, R
       PerThread& pt = per[omp_get_thread_num()];
       const std::uint64_t seen = total.load(std::memory_order_relaxed);
       std::uint64_t mine = 0;
-      const std::int64_t j_end = std::min(m, 64 * (bl + 1));
-      bool full = false;
-      for (std::int64_t j0 = 64 * bl; j0 < j_end && !full; j0 += Walker::kBatch) {
-        const int b = static_cast<int>(std::min<std::int64_t>(Walker::kBatch, j_end - j0));
-        auto& rs = pt.streams;
-        rs.clear();
-        for (int j = 0; j < b; ++j) {
-          const std::uint64_t i = first + c0 + std::uint64_t(j0 + j);
-          rs.emplace_back(key, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32));
-          owner[j0 + j] = omp_get_thread_num();
-        }
-        pt.walker.walk_batch(rs.data(), b, pt.buffer, &where[j0], &length[j0], [&](int j) {
-          mine += length[j0 + j];
-          if (seen + mine > max_entries) {
+      const std::int64_t j0 = kBlock * bl;
+      const std::int64_t b = std::min(m, j0 + kBlock) - j0;
+      for (std::int64_t j = j0; j < j0 + b; ++j) owner[j] = omp_get_thread_num();
+      pt.walker.walk(
+          b,
+          [&](std::int64_t j) {
+            const std::uint64_t i = first + c0 + std::uint64_t(j0 + j);
+            return rng::Stream(key, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32));
+          },
+          pt.buffer, &where[j0], &length[j0],
+          [&](std::int64_t j) {
+            mine += length[j0 + j];
+            if (seen + mine <= max_entries) return true;
             over.store(true, std::memory_order_relaxed);
-            full = true;
-          }
-          return !full;
-        });
-      }
+            return false;
+          });
       total.fetch_add(mine, std::memory_order_relaxed);
     }
     if (over.load() || total.load() > max_entries)
