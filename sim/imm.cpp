@@ -506,22 +506,60 @@ ImmGraph::ImmGraph(const Exposure& ex) : ex_(ex) {
   class_p_.insert(class_p_.end(), audience_p.begin(), audience_p.end());
   for (double p : class_p_) class_hazard_.push_back(p >= 1.0 ? HUGE_VAL : -std::log1p(-p));
 
-  // The audience layer transposed, each list sorted by (class, account): build_csr's canonical order.
-  std::vector<node_t> src(a.num_edges());
-  std::vector<std::uint8_t> cls(a.num_edges());
-#pragma omp parallel for schedule(dynamic, 1024) if (n >= kParallelMin)
-  for (node_t u = 0; u < n; ++u) {
-    if (a.degree(u) == 0) continue;
-    const auto c = static_cast<std::uint8_t>(
-        1 + (std::lower_bound(audience_p.begin(), audience_p.end(), ex.audience_p(u)) - audience_p.begin()));
-    std::fill(src.begin() + a.begin(u), src.begin() + a.end(u), u);
-    std::fill(cls.begin() + a.begin(u), cls.begin() + a.end(u), c);
+  // The audience layer transposed, each list sorted by (class, account) (build_csr's canonical
+  // order), by a counting scatter: accounts are taken in (class, account) order, so each follower's
+  // list fills in that order with no sort. Each thread owns a range of followers and writes only
+  // there, so the scatter needs no atomics and its result no ordering.
+  std::vector<std::uint8_t> account_class(n, 0);
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+  for (node_t u = 0; u < n; ++u)
+    if (a.degree(u) > 0)
+      account_class[u] = static_cast<std::uint8_t>(
+          1 + (std::lower_bound(audience_p.begin(), audience_p.end(), ex.audience_p(u)) - audience_p.begin()));
+  std::vector<node_t> accounts;  // with followers, by (class, id): a counting sort
+  {
+    std::vector<std::size_t> at(audience_p.size() + 2, 0);
+    for (node_t u = 0; u < n; ++u) ++at[std::size_t(account_class[u]) + 1];
+    for (std::size_t c = 1; c < at.size(); ++c) at[c] += at[c - 1];
+    const std::size_t silent = at[1];  // accounts without followers, class 0
+    accounts.resize(n - silent);
+    for (node_t u = 0; u < n; ++u)
+      if (account_class[u] > 0) accounts[at[account_class[u]]++ - silent] = u;
   }
-  CsrBuildOptions o;
-  o.drop_self_loops = false;
-  followed_ = build_csr(n, a.targets(), src, cls, o);
-  src = {};
-  cls = {};
+  std::vector<offset_t> offsets(std::size_t(n) + 1, 0);
+  {
+    const node_t* t = a.targets().data();
+#pragma omp parallel for schedule(static) if (a.num_edges() >= offset_t(kParallelMin))
+    for (offset_t i = 0; i < a.num_edges(); ++i)
+      std::atomic_ref<offset_t>(offsets[std::size_t(t[i]) + 1]).fetch_add(1, std::memory_order_relaxed);
+  }
+  for (node_t v = 0; v < n; ++v) offsets[std::size_t(v) + 1] += offsets[v];
+  std::vector<node_t> followed(offsets.back());
+  std::vector<std::uint8_t> followed_class(offsets.back());
+  {
+    const int parts = std::max(1, std::min(omp_get_max_threads(), 8));  // each part reads every edge
+    std::vector<node_t> bound(std::size_t(parts) + 1, n);
+    bound[0] = 0;
+    for (int t = 1; t < parts; ++t)  // equal shares of the edges
+      bound[t] = static_cast<node_t>(std::lower_bound(offsets.begin(), offsets.end(),
+                                                      offsets.back() / offset_t(parts) * offset_t(t)) -
+                                     offsets.begin());
+#pragma omp parallel for schedule(static, 1) num_threads(parts) if (offsets.back() >= offset_t(kParallelMin))
+    for (int t = 0; t < parts; ++t) {
+      const node_t lo = bound[t], hi = std::max(bound[t], bound[t + 1]);
+      std::vector<offset_t> cursor(offsets.begin() + lo, offsets.begin() + hi);
+      for (node_t u : accounts)
+        for (node_t f : a.neighbors(u))
+          if (f >= lo && f < hi) {
+            const offset_t p = cursor[f - lo]++;
+            followed[p] = u;
+            followed_class[p] = account_class[u];
+          }
+    }
+  }
+  followed_ = Csr(std::move(offsets), std::move(followed), std::move(followed_class));
+  account_class = {};
+  accounts = {};
 
   // Segments in two passes (count, then fill at prefix offsets), each person by one thread.
   const Csr& strong = g.strong;
