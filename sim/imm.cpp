@@ -245,29 +245,31 @@ class Walker {
 // uncovered sets (their marginal gain) and which sets are covered.
 class Coverage {
  public:
+  // Two passes over the sets, each thread counting or filling the people of its own range of ids,
+  // so no write is shared (each thread reads every set). A person's list holds their sets in
+  // ascending order.
   Coverage(const RrSets& r, node_t n) : r_(r), gain_(n, 0), covered_(r.size(), 0) {
-    const std::int64_t sets = static_cast<std::int64_t>(r.size());
-#pragma omp parallel for schedule(dynamic, 1024) if (sets >= kParallelMin)
-    for (std::int64_t i = 0; i < sets; ++i)
-      for (node_t v : r.set(i)) {
-#pragma omp atomic
-        ++gain_[v];
-      }
+    const std::uint64_t sets = r.size();
+    const int parts = r.nodes.size() >= std::uint64_t(kParallelMin) ? std::max(1, std::min(omp_get_max_threads(), 8)) : 1;
+    auto range = [&](int t) { return std::pair<node_t, node_t>(node_t(std::uint64_t(n) * t / parts), node_t(std::uint64_t(n) * (t + 1) / parts)); };
+#pragma omp parallel for schedule(static, 1) num_threads(parts) if (parts > 1)
+    for (int t = 0; t < parts; ++t) {
+      const auto [lo, hi] = range(t);
+      for (node_t v : r.nodes)
+        if (v >= lo && v < hi) ++gain_[v];
+    }
     offsets_.resize(std::size_t(n) + 1);
     offsets_[0] = 0;
     for (node_t v = 0; v < n; ++v) offsets_[v + 1] = offsets_[v] + gain_[v];
-    std::vector<offset_t> cursor(offsets_.begin(), offsets_.end() - 1);
     index_.resize(r.nodes.size());
-    // The order of sets within a person's list depends on thread timing; nothing below depends on
-    // that order (covering is a set union, gains are counts), so results do not.
-#pragma omp parallel for schedule(dynamic, 1024) if (sets >= kParallelMin)
-    for (std::int64_t i = 0; i < sets; ++i)
-      for (node_t v : r.set(i)) {
-        offset_t pos;
-#pragma omp atomic capture
-        pos = cursor[v]++;
-        index_[pos] = static_cast<std::uint32_t>(i);
-      }
+#pragma omp parallel for schedule(static, 1) num_threads(parts) if (parts > 1)
+    for (int t = 0; t < parts; ++t) {
+      const auto [lo, hi] = range(t);
+      std::vector<offset_t> cursor(offsets_.begin() + lo, offsets_.begin() + hi);
+      for (std::uint64_t i = 0; i < sets; ++i)
+        for (node_t v : r.set(i))
+          if (v >= lo && v < hi) index_[cursor[v - lo]++] = static_cast<std::uint32_t>(i);
+    }
   }
 
   std::uint32_t gain(node_t v) const { return gain_[v]; }
