@@ -250,6 +250,78 @@ TEST_CASE("RR sets: P(a set meets an RR set) is its exact expected spread / n", 
   }
 }
 
+// A plain reverse BFS, one set at a time, with a std::set for membership, built from the Exposure
+// alone (not ImmGraph's records): the in-edges of v are its strong ties circle by circle, then the
+// accounts it follows by (audience probability, account), tossed by cumulative hazard over runs of
+// equal probability exactly as documented in imm.cpp. The fast walker keeps many sets in flight,
+// scans short sets and hashes or marks long ones; it must give the same sets.
+RrSets reference_rr_sets(const Exposure& ex, std::uint64_t key, std::uint64_t count) {
+  const SocialGraph& g = ex.graph();
+  const node_t n = g.people();
+  std::vector<std::vector<node_t>> follows(n);  // v -> accounts v follows
+  for (node_t u = 0; u < n; ++u)
+    for (node_t f : g.audience.neighbors(u)) follows[f].push_back(u);
+  struct Run {
+    const node_t* at;
+    std::uint32_t length;
+    double h;
+  };
+  auto hazard = [](double p) { return p >= 1.0 ? HUGE_VAL : -std::log1p(-p); };
+  std::vector<std::vector<Run>> runs(n);
+  std::vector<std::vector<node_t>> followed(n);
+  for (node_t v = 0; v < n; ++v) {
+    const auto ends = ex.circle_ends(v);
+    offset_t b = g.strong.begin(v);
+    for (int c = 1; c <= kCircles; ++c) {
+      if (ends[c - 1] > b)
+        runs[v].push_back({g.strong.targets().data() + b, std::uint32_t(ends[c - 1] - b), hazard(ex.strong_p(c))});
+      b = ends[c - 1];
+    }
+    followed[v] = follows[v];
+    std::sort(followed[v].begin(), followed[v].end(), [&](node_t a, node_t b2) {
+      return std::pair(ex.audience_p(a), a) < std::pair(ex.audience_p(b2), b2);
+    });
+    for (std::size_t i = 0; i < followed[v].size();) {
+      std::size_t j = i;
+      while (j < followed[v].size() && ex.audience_p(followed[v][j]) == ex.audience_p(followed[v][i])) ++j;
+      runs[v].push_back({followed[v].data() + i, std::uint32_t(j - i), hazard(ex.audience_p(followed[v][i]))});
+      i = j;
+    }
+  }
+  RrSets r;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    rng::Stream rs(key, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i >> 32));
+    std::vector<node_t> set = {static_cast<node_t>(rs.below(n))};
+    std::set<node_t> seen(set.begin(), set.end());
+    for (std::size_t q = 0; q < set.size(); ++q) {
+      double e = rs.exponential_fast();
+      for (const Run& run : runs[set[q]]) {
+        if (run.h == 0.0) continue;
+        std::vector<std::uint32_t> fired;
+        if (run.h == HUGE_VAL) {
+          for (std::uint32_t j = 0; j < run.length; ++j) fired.push_back(j);
+        } else {
+          for (std::uint32_t j = 0;;) {
+            const double skip = std::floor(e / run.h);
+            if (skip >= double(run.length - j)) {
+              e = std::max(0.0, e - double(run.length - j) * run.h);
+              break;
+            }
+            j += static_cast<std::uint32_t>(skip);
+            fired.push_back(j++);
+            e = rs.exponential_fast();
+          }
+        }
+        for (std::uint32_t j : fired)
+          if (seen.insert(run.at[j]).second) set.push_back(run.at[j]);
+      }
+    }
+    r.nodes.insert(r.nodes.end(), set.begin(), set.end());
+    r.offsets.push_back(r.nodes.size());
+  }
+  return r;
+}
+
 TEST_CASE("IMM is within (1 - 1/e - epsilon) of the exhaustive optimum and its estimate matches the engine",
           "[imm]") {
   const ImmParams params;  // epsilon 0.1, ell 1
@@ -350,6 +422,33 @@ TEST_CASE("IMM and RR sets are identical on 1, 2 and 4 threads", "[imm]") {
     REQUIRE(sets[i].nodes == sets[0].nodes);
   }
   REQUIRE(topk[0].seeds.size() == 8);
+}
+
+TEST_CASE("RR sets equal a plain one-at-a-time reverse BFS, for sets of a few, hundreds and thousands of people",
+          "[imm]") {
+  Threads restore;
+  const SocialGraph g = small_social(3000, 6);
+  // Below and above the epidemic threshold: sets of a few people (scanned), some of tens (hashed,
+  // the table grown), and sets of thousands (finished alone with marks).
+  for (double virality : {0.03, 0.1}) {
+    Campaign c;
+    c.virality = virality;
+    const Exposure ex(g, c);
+    const ImmGraph ig(ex);
+    const std::uint64_t count = virality < 0.05 ? 4000 : 300;
+    const RrSets want = reference_rr_sets(ex, 31, count);
+    std::uint64_t longest = 0;
+    for (std::uint64_t i = 0; i < want.size(); ++i) longest = std::max<std::uint64_t>(longest, want.set(i).size());
+    INFO("virality " << virality << ": longest set " << longest << ", mean " << double(want.nodes.size()) / count);
+    REQUIRE(longest > (virality < 0.05 ? 32 : 1024));
+    for (int t : {1, 2}) {
+      omp_set_num_threads(t);
+      RrSets got;
+      append_rr_sets(ig, 31, count, got);
+      REQUIRE(got.offsets == want.offsets);
+      REQUIRE(got.nodes == want.nodes);
+    }
+  }
 }
 
 TEST_CASE("IMM under a budget: never over budget, and hub versus cheap people as the coverage says", "[imm]") {
