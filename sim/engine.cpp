@@ -270,11 +270,17 @@ struct IcPolicy {
     const node_t* audience = g.audience.targets().data();
     auto& fired = e.fired();
     fired.clear();
-    for (std::uint64_t x : people) {
-      const node_t u = static_cast<node_t>(x >> 8);
+    // Everyone's stream starts with a Philox block; the batch's blocks are computed together.
+    const CascadeInput& in = e.input();
+    node_t who[EngineAccess::kBatch];
+    std::uint32_t first[EngineAccess::kBatch][4];
+    for (std::size_t k = 0; k < people.size(); ++k) who[k] = static_cast<node_t>(people[k] >> 8);
+    rng::first_blocks(in.key, who, in.run, 0, people.size(), first);
+    for (std::size_t k = 0; k < people.size(); ++k) {
+      const node_t u = who[k];
       const int origin = e.origin_of(u, t);
-      const double factor = origin == kBySeed ? e.input().seed_authenticity : 1.0;
-      rng::Stream rs(e.input().key, u, e.input().run);
+      const double factor = origin == kBySeed ? in.seed_authenticity : 1.0;
+      rng::Stream rs(in.key, u, in.run, 0, first[k]);
       const auto ends = ex.circle_ends(u);
       auto keep = [&](const node_t* at) {
         __builtin_prefetch(at);

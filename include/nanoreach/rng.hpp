@@ -125,6 +125,15 @@ class Stream {
     ctr_.v[3] = c3;
   }
 
+  // The same stream, given its first block as computed by first_blocks(): no Philox call until the
+  // block is used up.
+  Stream(std::uint64_t key, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3, const std::uint32_t (&first)[4])
+      : Stream(key, c1, c2, c3) {
+    for (int i = 0; i < 4; ++i) buf_.v[i] = first[i];
+    ctr_.v[0] = 1;
+    pos_ = 0;
+  }
+
   std::uint32_t u32() {
     if (pos_ == 4) refill();
     return buf_.v[pos_++];
@@ -217,5 +226,47 @@ class Stream {
   r123::Philox4x32::ctr_type buf_{};
   int pos_ = 4;
 };
+
+// The first blocks of streams Stream(key, c1[i], c2, c3), i < m, written to out[i]: Philox4x32-10
+// as one loop over the streams per round, which the compiler turns into vector multiplies, so a
+// batch of people costs less than their Philox calls one by one. Equal to Random123's, bit for bit
+// (tested).
+inline void first_blocks(std::uint64_t key, const std::uint32_t* c1, std::uint32_t c2, std::uint32_t c3,
+                         std::size_t m, std::uint32_t (*out)[4]) {
+  constexpr std::size_t kLanes = 64;
+  for (std::size_t b = 0; b < m; b += kLanes) {
+    const std::size_t w = m - b < kLanes ? m - b : kLanes;
+    std::uint32_t x0[kLanes], x1[kLanes], x2[kLanes], x3[kLanes];
+    for (std::size_t i = 0; i < w; ++i) {
+      x0[i] = 0;
+      x1[i] = c1[b + i];
+      x2[i] = c2;
+      x3[i] = c3;
+    }
+    std::uint32_t k0 = static_cast<std::uint32_t>(key), k1 = static_cast<std::uint32_t>(key >> 32);
+    for (int r = 0; r < 10; ++r) {
+      if (r > 0) {
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+      }
+      for (std::size_t i = 0; i < w; ++i) {
+        const std::uint64_t p0 = std::uint64_t(0xD2511F53u) * x0[i];
+        const std::uint64_t p1 = std::uint64_t(0xCD9E8D57u) * x2[i];
+        const std::uint32_t y0 = static_cast<std::uint32_t>(p1 >> 32) ^ x1[i] ^ k0;
+        const std::uint32_t y2 = static_cast<std::uint32_t>(p0 >> 32) ^ x3[i] ^ k1;
+        x1[i] = static_cast<std::uint32_t>(p1);
+        x3[i] = static_cast<std::uint32_t>(p0);
+        x0[i] = y0;
+        x2[i] = y2;
+      }
+    }
+    for (std::size_t i = 0; i < w; ++i) {
+      out[b + i][0] = x0[i];
+      out[b + i][1] = x1[i];
+      out[b + i][2] = x2[i];
+      out[b + i][3] = x3[i];
+    }
+  }
+}
 
 }  // namespace nanoreach::rng
