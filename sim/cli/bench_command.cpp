@@ -74,9 +74,7 @@ int cmd_bench(const Common& c, const std::string& which, int cascades, int imm_k
     if (imm_k > 0) {
       const ExperimentSpec es = spec_from_config_or_campaign(cfg);
       const Exposure ex(built->graph, es.campaign);
-      ImmParams ip;
-      ip.epsilon = es.imm.epsilon;
-      ip.ell = es.imm.ell;
+      const ImmParams& ip = es.imm;
       const auto t0 = std::chrono::steady_clock::now();
       const ImmResult r = imm_topk(ex, static_cast<std::uint32_t>(imm_k), ip, 42);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

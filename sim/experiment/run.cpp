@@ -37,9 +37,7 @@ std::optional<std::vector<node_t>> computed_seeds(const StrategySpec& s, const E
     return top_scores(eigenvector_centrality(g.strong).vector, s.k);
   }
   if (s.kind != StrategyKind::optimal) return std::nullopt;
-  ImmParams p;
-  p.epsilon = spec.imm.epsilon;
-  p.ell = spec.imm.ell;
+  const ImmParams& p = spec.imm;
   const std::uint64_t seed = rng::derive(spec.seed, rng::Purpose::imm, rng::name_label(s.name.data(), s.name.size()));
   if (s.k > 0 && !(s.budget > 0)) return imm_topk(ex, s.k, p, seed).seeds;
   // A random strategy of the same name prices people; it is never drawn from.

@@ -13,16 +13,12 @@
 
 #include "nanoreach/graph/build.hpp"
 #include "nanoreach/io/config.hpp"
+#include "nanoreach/sim/imm.hpp"
 #include "nanoreach/sim/models.hpp"
 #include "nanoreach/sim/montecarlo.hpp"
 #include "nanoreach/sim/seeding.hpp"
 
 namespace nanoreach {
-
-struct ImmSettings {
-  double epsilon = 0.1;
-  double ell = 1.0;
-};
 
 struct ExperimentSpec {
   std::uint64_t seed = 1;
@@ -35,7 +31,7 @@ struct ExperimentSpec {
   SirParams sir;
   std::vector<StrategySpec> strategies;
   McParams runs;
-  ImmSettings imm;
+  ImmParams imm;  // imm.epsilon, imm.ell; the guards at their defaults
   bool curves = true;
   bool save_graph = false;
 };
