@@ -22,6 +22,13 @@ namespace {
 // (and much more when the machine is oversubscribed). Results do not depend on it.
 constexpr std::int64_t kParallelMin = 4096;
 
+// Owner-computes scatter: this many threads each own a range of people and read all of the input,
+// writing only their own range, so no write is shared and nothing depends on timing. Beyond 8 the
+// repeated reads cost more than the writes they spread.
+int owner_parts(std::uint64_t work) {
+  return work >= std::uint64_t(kParallelMin) ? std::clamp(omp_get_max_threads(), 1, 8) : 1;
+}
+
 // One thread's reverse BFS, a batch of RR sets at a time.
 //
 // In-edges are tossed by cumulative hazard rather than one Bernoulli coin each: with E ~ Exp(1), the
@@ -250,7 +257,7 @@ class Coverage {
   // ascending order.
   Coverage(const RrSets& r, node_t n) : r_(r), gain_(n, 0), covered_(r.size(), 0) {
     const std::uint64_t sets = r.size();
-    const int parts = r.nodes.size() >= std::uint64_t(kParallelMin) ? std::max(1, std::min(omp_get_max_threads(), 8)) : 1;
+    const int parts = owner_parts(r.nodes.size());
     auto range = [&](int t) { return std::pair<node_t, node_t>(node_t(std::uint64_t(n) * t / parts), node_t(std::uint64_t(n) * (t + 1) / parts)); };
 #pragma omp parallel for schedule(static, 1) num_threads(parts) if (parts > 1)
     for (int t = 0; t < parts; ++t) {
@@ -539,14 +546,14 @@ ImmGraph::ImmGraph(const Exposure& ex) : ex_(ex) {
   std::vector<node_t> followed(offsets.back());
   std::vector<std::uint8_t> followed_class(offsets.back());
   {
-    const int parts = std::max(1, std::min(omp_get_max_threads(), 8));  // each part reads every edge
+    const int parts = owner_parts(offsets.back());
     std::vector<node_t> bound(std::size_t(parts) + 1, n);
     bound[0] = 0;
     for (int t = 1; t < parts; ++t)  // equal shares of the edges
       bound[t] = static_cast<node_t>(std::lower_bound(offsets.begin(), offsets.end(),
                                                       offsets.back() / offset_t(parts) * offset_t(t)) -
                                      offsets.begin());
-#pragma omp parallel for schedule(static, 1) num_threads(parts) if (offsets.back() >= offset_t(kParallelMin))
+#pragma omp parallel for schedule(static, 1) num_threads(parts) if (parts > 1)
     for (int t = 0; t < parts; ++t) {
       const node_t lo = bound[t], hi = std::max(bound[t], bound[t + 1]);
       std::vector<offset_t> cursor(offsets.begin() + lo, offsets.begin() + hi);
