@@ -78,12 +78,16 @@ void split_directed(const Csr& arcs, SocialGraph& g, std::uint8_t circle) {
 
 }  // namespace
 
-SocialGraph build_graph(const GraphSpec& spec, std::uint64_t seed) {
+SocialGraph build_graph(const GraphSpec& spec, std::uint64_t seed, const BuildProgress& progress) {
   spec.validate();
+  auto report = [&](std::string_view stage, double done) {
+    if (progress) progress(stage, done);
+  };
   using S = GraphSpec::Source;
   const node_t n = static_cast<node_t>(spec.dunbar.people);
   SocialGraph g;
   bool generate_audience_layer = spec.audience.distribution != AudienceParams::Distribution::none;
+  report("strong ties", 0);
   switch (spec.source) {
     case S::dunbar:
       g.strong = generate_dunbar(spec.dunbar, seed);
@@ -128,10 +132,15 @@ SocialGraph build_graph(const GraphSpec& spec, std::uint64_t seed) {
       throw Error("build_graph: saved graphs are read by the experiment layer");
   }
   g.dunbar_capped = spec.source == S::dunbar;
+  report("strong ties", 1);
+  report("audiences", 0);
   if (g.audience.num_nodes() != g.strong.num_nodes())
     g.audience = generate_audience_layer ? generate_audience(g.strong, spec.audience, seed)
                                          : Csr::empty(g.strong.num_nodes());
+  report("audiences", 1);
+  report("tiers", 0);
   g.assign_tiers(spec.tiers);
+  report("tiers", 1);
   return g;
 }
 

@@ -54,7 +54,12 @@ double local_clustering(const Csr& g, node_t u, std::vector<std::uint8_t>& mark)
   return static_cast<double>(links) / (k * (k - 1.0));
 }
 
-GraphStats compute_stats(const SocialGraph& g, std::uint64_t seed, std::uint64_t clustering_sample) {
+GraphStats compute_stats(const SocialGraph& g, std::uint64_t seed, std::uint64_t clustering_sample,
+                         const std::function<void(double done)>& progress) {
+  auto report = [&](double done) {
+    if (progress) progress(done);
+  };
+  report(0);
   GraphStats s;
   const node_t n = g.people();
   s.people = n;
@@ -105,6 +110,7 @@ GraphStats compute_stats(const SocialGraph& g, std::uint64_t seed, std::uint64_t
   s.isolated = isolated;
   for (int c = 1; c <= kCircles; ++c) s.mean_circle[c - 1] = n ? double(circle_count[c]) / n : 0.0;
   s.mean_followers = n ? double(g.audience.num_edges()) / n : 0.0;
+  report(1.0 / 3);
 
   // Clustering: all people, or a uniform sample drawn from a keyed stream.
   std::vector<node_t> who;
@@ -137,6 +143,7 @@ GraphStats compute_stats(const SocialGraph& g, std::uint64_t seed, std::uint64_t
   s.clustering = m ? sum / m : 0.0;
   if (s.clustering_sampled && m > 1)
     s.clustering_se = std::sqrt(std::max(0.0, (sum2 - sum * sum / m) / (m - 1)) / m);
+  report(2.0 / 3);
 
   const std::vector<node_t> label = component_labels(g.strong);
   std::vector<std::uint64_t> size(n, 0);
@@ -146,6 +153,7 @@ GraphStats compute_stats(const SocialGraph& g, std::uint64_t seed, std::uint64_t
       ++s.components;
       s.largest_component = std::max(s.largest_component, size[u]);
     }
+  report(1);
   return s;
 }
 

@@ -10,10 +10,17 @@
 // case no audience is generated on top. A generated audience (audience.distribution != none) may
 // sit on any other source. Only the Dunbar generator promises the 150 cap; other sources report how
 // many people exceed it.
+//
+// A build can report its progress through a BuildProgress callback (the graph library never prints):
+// stages "strong ties", "audiences" and "tiers" in that order, each with the share of it done: 0
+// when it starts, 1 when it ends, and values in between where the stage can tell. A stage that
+// cannot tell reports only its ends, so a caller should show that time is passing on its own.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "nanoreach/graph/audience.hpp"
 #include "nanoreach/graph/dunbar.hpp"
@@ -43,7 +50,10 @@ struct GraphSpec {
 
 const char* source_name(GraphSpec::Source s);
 
+// stage: the stage's name; done: its share done in [0, 1]. Called on the building thread only.
+using BuildProgress = std::function<void(std::string_view stage, double done)>;
+
 // Builds the graph of every source but `saved` (which the experiment layer reads from HDF5).
-SocialGraph build_graph(const GraphSpec& spec, std::uint64_t seed);
+SocialGraph build_graph(const GraphSpec& spec, std::uint64_t seed, const BuildProgress& progress = {});
 
 }  // namespace nanoreach

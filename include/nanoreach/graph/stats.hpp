@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "nanoreach/graph/social.hpp"
@@ -38,7 +39,10 @@ struct GraphStats {
   std::vector<std::uint64_t> follower_hist;      //   0, 1, 2-3, 4-7, ... (powers of two)
 };
 
-GraphStats compute_stats(const SocialGraph& g, std::uint64_t seed, std::uint64_t clustering_sample = 20000);
+// progress, when given, hears the share done (0, then after each of the three passes: counts and
+// histograms, clustering, components), on the calling thread.
+GraphStats compute_stats(const SocialGraph& g, std::uint64_t seed, std::uint64_t clustering_sample = 20000,
+                         const std::function<void(double done)>& progress = {});
 
 // Component label of every person (the smallest id in its strong-tie component).
 std::vector<node_t> component_labels(const Csr& g);
