@@ -125,6 +125,17 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       throw ConfigError(field(spec_, "k"), "is " + std::to_string(spec_.k) + " but " + what + " has only " +
                                                std::to_string(available) + " people");
   };
+  // "the mega tier is empty in this graph (1,000,000 people, automatic thresholds: nano >= 100, ...)"
+  auto empty_tier = [&](Tier t) {
+    std::string th;
+    for (int k = 0; k < 4; ++k)
+      th += std::string(k ? ", " : "") + tier_name(static_cast<Tier>(k + 1)) + " >= " +
+            grouped_text(double(g.thresholds.min_followers[k]));
+    return std::string("the ") + tier_name(t) + " tier is empty in this graph (" + grouped_text(double(n)) +
+           " people; " + g.thresholds.rule + " thresholds, in followers: " + th + ")";
+  };
+  const bool may_be_empty =
+      spec_.empty_ok && (spec_.kind == StrategyKind::budget || spec_.kind == StrategyKind::mix);
   auto tier_pool = [&]() {
     if (!spec_.tier) {
       std::vector<node_t> all(n);
@@ -132,13 +143,12 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       return all;
     }
     std::vector<node_t> pool = tier_members(g, *spec_.tier);
-    if (pool.empty())
-      throw ConfigError(field(spec_, "tier"), std::string("the ") + tier_name(*spec_.tier) +
-                                                  " tier is empty in this graph (thresholds " +
-                                                  std::to_string(g.thresholds.min_followers[0]) + "/" +
-                                                  std::to_string(g.thresholds.min_followers[1]) + "/" +
-                                                  std::to_string(g.thresholds.min_followers[2]) + "/" +
-                                                  std::to_string(g.thresholds.min_followers[3]) + " followers)");
+    if (pool.empty() && !may_be_empty)
+      throw ConfigError(field(spec_, "tier"),
+                        empty_tier(*spec_.tier) +
+                            (spec_.kind == StrategyKind::budget || spec_.kind == StrategyKind::mix
+                                 ? "; set " + field(spec_, "empty_ok") + " = true to let this strategy seed nobody"
+                                 : std::string()));
     return pool;
   };
   auto cheapest = [&](const std::vector<node_t>& pool) {
@@ -185,10 +195,18 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       pool_ = tier_pool();
       if (!(spec_.budget > 0)) throw ConfigError(field(spec_, "budget"), "must be positive, got " + number_text(spec_.budget));
       const double c = cheapest_ = cheapest(pool_);
-      if (c > spec_.budget && !spec_.empty_ok)
-        throw ConfigError(field(spec_, "budget"), "of $" + number_text(spec_.budget) + " buys nobody: the cheapest " +
-                                                      (spec_.tier ? tier_name(*spec_.tier) : "person") + " costs $" +
-                                                      number_text(c));
+      const std::string who = spec_.tier ? std::string(tier_name(*spec_.tier)) + " account" : "person";
+      if (pool_.empty()) {
+        note_ = empty_tier(*spec_.tier) + ": it seeds nobody";
+      } else if (c > spec_.budget) {
+        const std::string what = "$" + grouped_text(spec_.budget) + " buys nobody: the cheapest " + who + " costs $" +
+                                 grouped_text(c);
+        if (!spec_.empty_ok)
+          throw ConfigError(field(spec_, "budget"),
+                            what + "; raise the budget, or set " + field(spec_, "empty_ok") +
+                                " = true to let this strategy seed nobody");
+        note_ = what + ": it seeds nobody";
+      }
       break;
     }
     case StrategyKind::mix: {
@@ -202,11 +220,19 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       if (std::abs(total - 1.0) > 1e-9)
         throw ConfigError(field(spec_, "shares"), "must add up to 1, got " + number_text(total));
       if (!(spec_.budget > 0)) throw ConfigError(field(spec_, "budget"), "must be positive, got " + number_text(spec_.budget));
-      for (Tier t : spec_.mix_tiers) {
+      for (std::size_t i = 0; i < spec_.mix_tiers.size(); ++i) {
+        const Tier t = spec_.mix_tiers[i];
         std::vector<node_t> pool = tier_members(g, t);
-        if (pool.empty())
-          throw ConfigError(field(spec_, "tiers"), std::string("the ") + tier_name(t) + " tier is empty in this graph");
-        mix_cheapest_.push_back(cheapest(pool));
+        std::string problem;
+        if (pool.empty()) problem = empty_tier(t);
+        else if (cheapest(pool) > spec_.budget * spec_.mix_shares[i] && spec_.mix_shares[i] > 0)
+          problem = "its " + std::string(tier_name(t)) + " share ($" + grouped_text(spec_.budget * spec_.mix_shares[i]) +
+                    ") buys nobody: the cheapest costs $" + grouped_text(cheapest(pool));
+        if (pool.empty() && !spec_.empty_ok)
+          throw ConfigError(field(spec_, "tiers"),
+                            problem + "; set " + field(spec_, "empty_ok") + " = true to let that share seed nobody");
+        if (!problem.empty()) note_ += (note_.empty() ? "" : "; ") + problem + ": that share seeds nobody";
+        mix_cheapest_.push_back(pool.empty() ? INFINITY : cheapest(pool));
         mix_pools_.push_back(std::move(pool));
       }
       break;

@@ -18,6 +18,20 @@ inline std::string number_text(double x) {
   return buf;
 }
 
+// An amount as people write it in a message: whole numbers from 100 up with thousands separators
+// ("15,811", "1,000,000"), smaller ones as number_text ("12.5").
+inline std::string grouped_text(double x) {
+  if (!(x >= 100 || x <= -100) || !(x < 1e18 && x > -1e18)) return number_text(x);
+  const long long v = static_cast<long long>(x < 0 ? x - 0.5 : x + 0.5);
+  const std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out = v < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
 class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -154,7 +154,8 @@ std::shared_ptr<io::Schema> make_schema() {
       .above(0)
       .at_most(1);
   st.keys.boolean("empty_ok", false,
-                  "budget, mix: a budget that buys nobody gives no seeds and no reach instead of an error (sweeps)");
+                  "budget, mix: an empty tier, or a budget that buys nobody, gives no seeds and no reach (and a "
+                  "note) instead of an error (small populations, sweeps)");
 
   s->free_table("sweep", "parameter sweep (nanoreach sweep): axes over any key",
                 "# campaign.virality = [0.01, 0.02, 0.05]\n"

@@ -24,14 +24,57 @@ long config_line(const io::Config& cfg, const std::string& key) {
   return 0;
 }
 
+namespace {
+
+// For strategy.<name>.budget when the strategy does not set one: where its value, campaign.budget,
+// came from ("" otherwise). A line of the strategy's own block would point at the wrong place.
+std::string inherited_budget(const io::Config& cfg, const std::string& key) {
+  const std::string suffix = ".budget";
+  if (key.rfind("strategy.", 0) != 0 || key.size() <= suffix.size() ||
+      key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return "";
+  const std::string name = key.substr(9, key.size() - 9 - suffix.size());
+  for (const io::Element& e : cfg.elements("strategy"))
+    if (e.name() == name && e.is_set("budget")) return "";
+  const std::string value = "campaign.budget = " + number_text(cfg.get_double("campaign.budget"));
+  if (!cfg.is_set("campaign.budget")) return "the strategy's budget is " + value + ", the default";
+  if (cfg.line("campaign.budget") > 0)
+    return "the strategy's budget is " + value + ", line " + std::to_string(cfg.line("campaign.budget")) + " of " +
+           cfg.origin("campaign.budget");
+  return "the strategy's budget is " + value + ", from " + cfg.origin("campaign.budget");
+}
+
+// The --set that gave key its value, when one did ("" when the value is from a file or a default).
+std::string override_of(const io::Config& cfg, const std::string& key) {
+  if (key.rfind("strategy.", 0) == 0) {
+    const std::string rest = key.substr(9);
+    const auto dot = rest.rfind('.');
+    if (dot == std::string::npos) return "";
+    for (const io::Element& e : cfg.elements("strategy"))
+      if (e.name() == rest.substr(0, dot)) {
+        const std::string field = rest.substr(dot + 1);
+        if (e.keys().find(field) && e.is_set(field) && e.line(field) == 0) return e.origin(field);
+      }
+    return "";
+  }
+  if (cfg.schema().find(key) && cfg.is_set(key) && cfg.line(key) == 0) return cfg.origin(key);
+  return "";
+}
+
+}  // namespace
+
 ConfigError with_line(const io::Config& cfg, const ConfigError& e) {
   if (e.line() > 0 || e.key().empty()) return e;
-  const long line = config_line(cfg, e.key());
-  if (line == 0) return e;
-  // Rebuild the message with the line: "key (line N): message".
   std::string msg = e.what();
   const std::string prefix = e.key() + ": ";
   if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
+  if (const std::string from = inherited_budget(cfg, e.key()); !from.empty())
+    return ConfigError(e.key(), msg + " (" + from + ")");
+  if (const std::string from = override_of(cfg, e.key()); !from.empty())
+    return ConfigError(e.key(), msg + " (from " + from + ")");
+  const long line = config_line(cfg, e.key());
+  if (line == 0) return e;
+  // Rebuild the message with the line: "key (line N): message".
   return ConfigError(e.key(), msg + " (in " + cfg.source_name() + ")", line);
 }
 

@@ -141,6 +141,25 @@ TEST_CASE("bad values are errors naming the key and the line, before any output 
   const std::string msg = error_of([&] { run(kSmall, out, {"campaign.viralty=0.1"}); });
   REQUIRE(msg.find("did you mean campaign.virality") != std::string::npos);
   REQUIRE(msg.find("--set") != std::string::npos);
+  // A strategy's budget that came from campaign.budget: the message says where that was given, not
+  // the line of the strategy's block, and how to accept a strategy that buys nobody.
+  const std::string mega = "[graph]\npeople = 20000\n[campaign]\nbudget = 4000\n[[strategy]]\nname = \"m\"\n"
+                           "kind = \"budget\"\ntier = \"mega\"\n";
+  struct Origin {
+    std::vector<std::string> sets;
+    std::string expect;
+  };
+  for (const Origin& o : std::vector<Origin>{
+           {{}, "(the strategy's budget is campaign.budget = 4000, line 4 of "},
+           {{"campaign.budget=5000"}, "(the strategy's budget is campaign.budget = 5000, from --set campaign.budget=5000)"},
+           {{"strategy.m.budget=3000"}, "(from --set strategy.m.budget=3000)"}}) {
+    const std::string m = error_of([&] { run(mega, out, o.sets); });
+    INFO(m);
+    REQUIRE(m.rfind("strategy.m.budget: $", 0) == 0);  // no line: none of the block's lines is to blame
+    REQUIRE(m.find(o.expect) != std::string::npos);
+    REQUIRE(m.find("set strategy.m.empty_ok = true") != std::string::npos);
+    REQUIRE_FALSE(fs::exists(out));
+  }
 }
 
 TEST_CASE("an existing result is never overwritten without force", "[experiment][errors]") {

@@ -210,4 +210,47 @@ TEST_CASE("influentials: random people from the top share by strong degree; empt
   const SeedSet empty = none.draw(0);
   REQUIRE(empty.people.empty());
   REQUIRE(empty.cost == 0);
+  REQUIRE_THAT(none.note(), Catch::Contains("buys nobody") && Catch::Contains("the cheapest mega account costs $"));
+}
+
+TEST_CASE("an empty tier is an error naming empty_ok, or with empty_ok no seeds and a note", "[seeding]") {
+  // 20,000 people cut by absolute thresholds hold no mega account.
+  SocialGraph g = graph();
+  TierRule rule;
+  rule.mode = TierRule::Mode::absolute;
+  g.assign_tiers(rule);
+  REQUIRE(tier_members(g, Tier::mega).empty());
+  REQUIRE_FALSE(tier_members(g, Tier::nano).empty());
+  const Exposure ex(g, Campaign{});
+  StrategySpec b = spec("mega", StrategyKind::budget);
+  b.tier = Tier::mega;
+  b.budget = 50000;
+  REQUIRE_THROWS_WITH(Strategy(b, ex, CostModel{}, 1),
+                      Catch::Contains("strategy.mega.tier") && Catch::Contains("the mega tier is empty") &&
+                          Catch::Contains("mega >= 1,000,000") && Catch::Contains("strategy.mega.empty_ok = true"));
+  b.empty_ok = true;
+  const Strategy none(b, ex, CostModel{}, 1);
+  REQUIRE(none.draw(3).people.empty());
+  REQUIRE_THAT(none.note(), Catch::Contains("the mega tier is empty") && Catch::Contains("20,000 people") &&
+                                Catch::Contains("seeds nobody"));
+  // A mix spends the empty tier's share on nobody and the rest as usual.
+  StrategySpec m = spec("mix", StrategyKind::mix);
+  m.budget = 10000;
+  m.mix_tiers = {Tier::nano, Tier::mega};
+  m.mix_shares = {0.5, 0.5};
+  REQUIRE_THROWS_WITH(Strategy(m, ex, CostModel{}, 1),
+                      Catch::Contains("strategy.mix.tiers") && Catch::Contains("strategy.mix.empty_ok = true"));
+  m.empty_ok = true;
+  const Strategy half(m, ex, CostModel{}, 1);
+  const SeedSet s = half.draw(0);
+  REQUIRE_FALSE(s.people.empty());
+  REQUIRE(s.cost <= 5000);
+  for (node_t u : s.people) REQUIRE(g.tier[u] == Tier::nano);
+  REQUIRE_THAT(half.note(), Catch::Contains("the mega tier is empty") && Catch::Contains("that share seeds nobody"));
+  // A strategy that can do everything it was asked has no note.
+  StrategySpec n = spec("nano", StrategyKind::budget);
+  n.tier = Tier::nano;
+  n.budget = 1000;
+  n.empty_ok = true;
+  REQUIRE(Strategy(n, ex, CostModel{}, 1).note().empty());
 }

@@ -63,7 +63,8 @@ struct StrategySpec {
   std::vector<double> mix_shares;      // mix, summing to 1
   std::optional<std::uint32_t> sponsored_posts;  // overrides the campaign's
   double top_fraction = 1.0;   // random: draw from this share of people, highest strong degree first
-  bool empty_ok = false;       // budget / mix: a budget that buys nobody gives no seeds, not an error
+  bool empty_ok = false;       // budget / mix: an empty tier or a budget that buys nobody gives no seeds
+                               // (and a note()), not an error
 };
 
 struct SeedSet {
@@ -76,7 +77,9 @@ struct SeedSet {
 class Strategy {
  public:
   // Throws ConfigError (key strategy.<name>.<field>) when the strategy cannot be carried out on this
-  // graph: an empty tier, k larger than the tier, a budget that buys nobody...
+  // graph: an empty tier, k larger than the tier, a budget that buys nobody... With empty_ok, an
+  // empty tier or an unaffordable budget of a budget or mix strategy is not an error: that part
+  // buys nobody and note() says so.
   // `optimal` and `eigenvector` take their seed set from `computed` (from imm.hpp / analytics.hpp,
   // which sit beside seeding, not below it).
   Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel& costs, std::uint64_t master_seed,
@@ -87,6 +90,8 @@ class Strategy {
   std::uint32_t sponsored_posts() const;
   SeedSet draw(std::uint32_t run) const;
   double price(node_t u) const;
+  // What the strategy does without on this graph (empty_ok): "" when nothing.
+  const std::string& note() const { return note_; }
 
  private:
   SeedSet fixed_set(std::vector<node_t> people) const;
@@ -101,6 +106,7 @@ class Strategy {
   std::vector<std::vector<node_t>> mix_pools_;  // mix: one pool per tier (tiers are disjoint)
   std::vector<double> mix_cheapest_;
   std::optional<SeedSet> fixed_;
+  std::string note_;
 };
 
 // Uniform sampling without replacement from [0, m), one index at a time, exact: rejection while
