@@ -15,12 +15,22 @@ namespace h5 = io::h5;
 
 std::filesystem::path partial_path(const std::filesystem::path& out) { return out.string() + ".partial"; }
 
-std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::uint64_t seed) {
+std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::uint64_t seed,
+                                                   const BuildProgress& progress) {
+  auto report = [&](std::string_view stage, double done) {
+    if (progress) progress(stage, done);
+  };
   auto b = std::make_unique<BuiltGraph>();
   const auto t0 = std::chrono::steady_clock::now();
-  b->graph = spec.source == GraphSpec::Source::saved ? read_saved_graph(spec.path, spec.tiers) : build_graph(spec, seed);
+  if (spec.source == GraphSpec::Source::saved) {
+    report("reading the saved graph", 0);
+    b->graph = read_saved_graph(spec.path, spec.tiers);
+    report("reading the saved graph", 1);
+  } else {
+    b->graph = build_graph(spec, seed, progress);
+  }
   b->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  b->stats = compute_stats(b->graph, seed);
+  b->stats = compute_stats(b->graph, seed, 20000, [&](double done) { report("statistics", done); });
   return b;
 }
 
@@ -62,9 +72,11 @@ std::unique_ptr<BoundCampaign> bind_campaign(const SocialGraph& g, const Experim
                         : m == ModelKind::threshold ? Model::threshold(*b->exposure, spec.threshold)
                                                     : Model::sir(spec.sir));
   try {
-    for (const StrategySpec& s : spec.strategies)
+    for (const StrategySpec& s : spec.strategies) {
       b->strategies.push_back(std::make_unique<Strategy>(s, *b->exposure, spec.costs, spec.seed,
                                                          computed_seeds(s, *b->exposure, spec)));
+      if (!b->strategies.back()->note().empty()) b->notes.push_back("strategy " + s.name + ": " + b->strategies.back()->note());
+    }
   } catch (const ConfigError& e) {
     throw with_line(cfg, e);
   }
@@ -73,8 +85,8 @@ std::unique_ptr<BoundCampaign> bind_campaign(const SocialGraph& g, const Experim
 
 void write_root_attributes(h5::File& f, const io::Config& cfg, const ExperimentSpec& spec, const RunOptions& o,
                            const std::string& start_time) {
-  f.set_attribute("nanoreach_version", NANOREACH_VERSION);
-  f.set_attribute("git_revision", NANOREACH_GIT_REV);
+  f.set_attribute("nanoreach_version", nanoreach_version());
+  f.set_attribute("git_revision", git_revision());
   f.set_attribute("config", cfg.to_toml(true));
   f.set_attribute("seed", static_cast<unsigned long long>(spec.seed));
   f.set_attribute("threads", omp_get_max_threads());
@@ -97,10 +109,11 @@ RunReport run_experiment(const io::Config& cfg, const RunOptions& o) {
   if (std::filesystem::exists(o.out) && !o.force)
     throw InputError(o.out.string() + " already exists; pass --force to overwrite it");
 
-  stage("building the graph");
-  const auto built = build_experiment_graph(spec.graph, spec.seed);
+  const auto built = build_experiment_graph(spec.graph, spec.seed, o.graph_progress);
   stage("preparing " + std::to_string(spec.strategies.size()) + " strategies");
   const auto bound = bind_campaign(built->graph, spec, cfg);
+  if (o.note)
+    for (const std::string& n : bound->notes) o.note(n);
 
   const std::filesystem::path partial = partial_path(o.out);
   RunReport report;

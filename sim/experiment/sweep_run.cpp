@@ -348,7 +348,7 @@ bool run_item(const io::Config& base, const SweepPlan& plan, const WorkItem& w, 
   const std::size_t g = plan.graph_of_point[w.point];
   if (cache.index != g) {
     cache.built.reset();
-    cache.built = build_experiment_graph(spec.graph, spec.seed);
+    cache.built = build_experiment_graph(spec.graph, spec.seed, o.graph_progress);
     cache.index = g;
   }
   if (!fs::exists(dir / graph_file(g)))
@@ -357,6 +357,8 @@ bool run_item(const io::Config& base, const SweepPlan& plan, const WorkItem& w, 
                         spec.save_graph);
     });
   const auto bound = bind_campaign(cache.built->graph, spec, cfg);
+  if (o.note && w.chunk == 0)
+    for (const std::string& n : bound->notes) o.note("point " + std::to_string(w.point) + ": " + n);
   std::vector<std::tuple<std::string, ModelKind, McOutcome>> blocks;
   for (const auto& st : bound->strategies)
     for (const Model& m : bound->models) {
@@ -428,9 +430,10 @@ SweepReport run_sweep(const io::Config& cfg, const SweepOptions& o) {
       stopped = true;
       break;
     }
-    stage("point " + std::to_string(w.point + 1) + "/" + std::to_string(plan.points) + ", chunk " +
-          std::to_string(w.chunk + 1) + "/" + std::to_string(w.chunks) + " (item " + std::to_string(k + 1) + " of " +
-          std::to_string(mine.size()) + ")");
+    // Points are numbered from 0 here as in /points, /runs, the summary table and --point; a point's
+    // chunks are counted ("chunk 1 of 2") like the work items on the progress line.
+    stage("point " + std::to_string(w.point) + " of 0.." + std::to_string(plan.points - 1) +
+          (w.chunks > 1 ? ", chunk " + std::to_string(w.chunk + 1) + " of " + std::to_string(w.chunks) : ""));
     try {
       if (!run_item(cfg, plan, w, dir, cache, scratch, o)) {
         stopped = true;

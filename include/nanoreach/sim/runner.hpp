@@ -30,6 +30,8 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;
   std::function<void(const std::string& stage)> stage;                              // one line per stage
   std::function<void(std::uint64_t done, std::uint64_t planned)> progress;         // runs in the stage
+  BuildProgress graph_progress;  // the graph build's stages (build_experiment_graph)
+  std::function<void(const std::string& note)> note;  // what a strategy does without (empty_ok)
 };
 
 struct RunReport {
@@ -41,25 +43,33 @@ struct RunReport {
 
 RunReport run_experiment(const io::Config& cfg, const RunOptions& options);
 
-// The graph of an experiment, with its statistics and build time.
+// The graph of an experiment, with its statistics and build time. progress hears build_graph's
+// stages (or "reading the saved graph"), then "statistics".
 struct BuiltGraph {
   SocialGraph graph;
   GraphStats stats;
   double seconds = 0;
 };
-std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::uint64_t seed);
+std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::uint64_t seed,
+                                                   const BuildProgress& progress = {});
 
 // A campaign bound to a graph: exposure, prepared models, strategies (checked against the graph).
 struct BoundCampaign {
   std::unique_ptr<Exposure> exposure;
   std::vector<Model> models;
   std::vector<std::unique_ptr<Strategy>> strategies;
+  std::vector<std::string> notes;  // "strategy mega: ..." for each strategy with a note()
 };
 std::unique_ptr<BoundCampaign> bind_campaign(const SocialGraph& g, const ExperimentSpec& spec, const io::Config& cfg);
 
 // Root attributes every result file carries.
 void write_root_attributes(io::h5::File& f, const io::Config& cfg, const ExperimentSpec& spec,
                            const RunOptions& options, const std::string& start_time);
+
+// The program's version (CMake's project version) and the git revision it was built from, taken at
+// build time: the short commit hash, "-dirty" when tracked files had uncommitted changes.
+const char* nanoreach_version();
+const char* git_revision();
 
 // The output path's sibling that receives the work in progress.
 std::filesystem::path partial_path(const std::filesystem::path& out);

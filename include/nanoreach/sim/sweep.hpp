@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "nanoreach/graph/build.hpp"
 #include "nanoreach/io/config.hpp"
 #include "nanoreach/io/h5.hpp"
 
@@ -73,6 +74,8 @@ struct SweepOptions {
   const std::atomic<bool>* stop = nullptr;
   std::function<void(const std::string&)> stage;
   std::function<void(std::uint64_t done, std::uint64_t planned)> progress;
+  BuildProgress graph_progress;  // each graph build's stages (build_experiment_graph)
+  std::function<void(const std::string& note)> note;  // "point 3: strategy mega: ..." (empty_ok)
 };
 
 struct SweepReport {
