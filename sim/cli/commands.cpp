@@ -10,6 +10,7 @@
 
 #include "nanoreach/sim/analytics.hpp"
 #include "nanoreach/sim/runner.hpp"
+#include "report.hpp"
 #include "terminal.hpp"
 
 namespace nanoreach::cli {
@@ -37,65 +38,43 @@ std::string default_out(const Common& c, const char* fallback) {
 }
 
 void print_graph_summary(const SocialGraph& g, const GraphStats& s, double seconds) {
-  std::printf("people               %s\n", grouped(double(s.people)).c_str());
-  std::printf("strong ties          %s (mean %.1f per person, max %u%s)\n", grouped(double(s.strong_ties)).c_str(),
+  std::printf("people             %s\n", grouped(double(s.people)).c_str());
+  std::printf("strong ties        %s (mean %.1f per person, max %u%s)\n", grouped(double(s.strong_ties)).c_str(),
               s.mean_degree, s.max_degree,
               g.dunbar_capped ? ", never above 150" : (", " + grouped(double(s.over_cap)) + " people above 150").c_str());
-  std::printf("circles              %.2f / %.2f / %.2f / %.2f ties (cumulative %.1f / %.1f / %.1f / %.1f)\n",
-              s.mean_circle[0], s.mean_circle[1], s.mean_circle[2], s.mean_circle[3], s.mean_circle[0],
-              s.mean_circle[0] + s.mean_circle[1], s.mean_circle[0] + s.mean_circle[1] + s.mean_circle[2],
-              s.mean_circle[0] + s.mean_circle[1] + s.mean_circle[2] + s.mean_circle[3]);
-  std::printf("follower edges       %s (mean %.1f, max %s)\n", grouped(double(s.audience_edges)).c_str(),
+  const auto& c = s.mean_circle;
+  std::printf("circles            %.1f / %.1f / %.1f / %.1f ties, cumulative %.1f / %.1f / %.1f / %.1f\n", c[0], c[1],
+              c[2], c[3], c[0], c[0] + c[1], c[0] + c[1] + c[2], c[0] + c[1] + c[2] + c[3]);
+  std::printf("follower edges     %s (mean %.1f, max %s)\n", grouped(double(s.audience_edges)).c_str(),
               s.mean_followers, grouped(double(s.max_followers)).c_str());
-  std::printf("tiers (%s)  ", g.thresholds.rule.c_str());
-  for (int t = 1; t < kTierCount; ++t)
-    std::printf(" %s %s (>= %s)%s", tier_name(static_cast<Tier>(t)), grouped(double(s.tier_counts[t])).c_str(),
-                grouped(double(g.thresholds.min_followers[t - 1])).c_str(), t + 1 < kTierCount ? "," : "");
-  std::printf(", ordinary %s\n", grouped(double(s.tier_counts[0])).c_str());
+  std::vector<std::int64_t> th(g.thresholds.min_followers.begin(), g.thresholds.min_followers.end());
+  std::vector<std::uint64_t> counts(s.tier_counts.begin(), s.tier_counts.end());
+  std::printf("%s; ordinary %s\n", tiers_text(g.thresholds.rule, double(s.people), th, counts).c_str(),
+              grouped(double(s.tier_counts[0])).c_str());
   if (s.clustering_sampled)
-    std::printf("average clustering   %.4f +/- %.4f (sampled over %s people)\n", s.clustering, s.clustering_se,
+    std::printf("average clustering %.4f +/- %.4f (sampled over %s people)\n", s.clustering, s.clustering_se,
                 grouped(double(s.clustering_people)).c_str());
   else
-    std::printf("average clustering   %.4f\n", s.clustering);
-  std::printf("components           %s (largest %s people, %s isolated)\n", grouped(double(s.components)).c_str(),
+    std::printf("average clustering %.4f\n", s.clustering);
+  std::printf("components         %s (largest %s people, %s isolated)\n", grouped(double(s.components)).c_str(),
               grouped(double(s.largest_component)).c_str(), grouped(double(s.isolated)).c_str());
   const double edges = double(s.strong_ties) * 2 + double(s.audience_edges);
-  std::printf("build                %.2f s on %d threads (%.1f M edges per second)\n", seconds, omp_get_max_threads(),
+  std::printf("build              %.2f s on %d threads (%.1f M edges per second)\n", seconds, omp_get_max_threads(),
               seconds > 0 ? edges / seconds / 1e6 : 0.0);
 }
 
 }  // namespace
 
-void print_summary_table(const io::h5::Table& sum) {
-  if (sum.num_columns() == 0 || sum.rows() == 0) {
-    std::printf("(no finished runs)\n");
-    return;
-  }
-  const bool point = sum.contains("point");
-  std::vector<std::string> header;
-  if (point) header.push_back("point");
-  for (const char* h : {"strategy", "model", "seeds", "budget $", "spent $", "mean reach", "95% CI",
-                        "reach per $1,000", "by ordinary"})
-    header.push_back(h);
-  std::vector<std::vector<std::string>> rows;
-  for (std::size_t i = 0; i < sum.rows(); ++i) {
-    std::vector<std::string> r;
-    if (point) r.push_back(std::to_string(sum.column<std::int64_t>("point")[i]));
-    r.push_back(sum.column<std::string>("strategy")[i]);
-    r.push_back(sum.column<std::string>("model")[i]);
-    r.push_back(fixed(sum.column<double>("seeds_mean")[i], 1));
-    const double budget = sum.column<double>("budget")[i];
-    r.push_back(budget > 0 ? grouped(budget) : "-");
-    r.push_back(grouped(sum.column<double>("cost_mean")[i]));
-    r.push_back(grouped(sum.column<double>("reach_mean")[i]));
-    r.push_back(grouped(sum.column<double>("reach_ci95_low")[i]) + " - " +
-                grouped(sum.column<double>("reach_ci95_high")[i]));
-    r.push_back(fixed(sum.column<double>("reach_per_1000usd")[i], 1));
-    const double share = sum.column<double>("share_by_ordinary")[i];
-    r.push_back(std::isnan(share) ? "-" : fixed(100 * share, 1) + "%");
-    rows.push_back(std::move(r));
-  }
-  std::fputs(format_table(header, rows).c_str(), stdout);
+BuildProgress show_build(Progress& progress, bool keep_clock, std::function<std::string()> prefix) {
+  auto last = std::make_shared<std::string>();
+  return [&progress, keep_clock, prefix, last](std::string_view stage, double done) {
+    const std::string name = (prefix ? prefix() + ", " : std::string()) + "graph: " + std::string(stage);
+    if (name != *last) {
+      *last = name;
+      progress.stage(name, keep_clock);
+    }
+    if (!keep_clock && done > 0 && done < 1) progress.fraction(done);
+  };
 }
 
 int cmd_graph(const Common& c, bool save_graph, bool spectral) {
@@ -106,8 +85,7 @@ int cmd_graph(const Common& c, bool save_graph, bool spectral) {
   if (std::filesystem::exists(out) && !c.force)
     throw InputError(out.string() + " already exists; pass --force to overwrite it");
   Progress progress(c.quiet);
-  progress.stage("building the graph");
-  const auto built = build_experiment_graph(spec, seed);
+  const auto built = build_experiment_graph(spec, seed, show_build(progress));
   progress.finish();
   if (!c.quiet) print_graph_summary(built->graph, built->stats, built->seconds);
   Spectral strong, combined;
@@ -127,8 +105,8 @@ int cmd_graph(const Common& c, bool save_graph, bool spectral) {
   const std::filesystem::path partial = partial_path(out);
   {
     io::h5::File f = io::h5::File::create(partial, io::h5::IfExists::Truncate);
-    f.set_attribute("nanoreach_version", NANOREACH_VERSION);
-    f.set_attribute("git_revision", NANOREACH_GIT_REV);
+    f.set_attribute("nanoreach_version", nanoreach_version());
+    f.set_attribute("git_revision", git_revision());
     f.set_attribute("config", cfg.to_toml(true));
     f.set_attribute("seed", static_cast<unsigned long long>(seed));
     f.set_attribute("threads", omp_get_max_threads());
@@ -171,10 +149,13 @@ int cmd_run(const Common& c) {
   o.stop = &g_stop;
   o.stage = [&](const std::string& s) { progress.stage(s); };
   o.progress = [&](std::uint64_t done, std::uint64_t planned) { progress.update(done, planned); };
+  o.graph_progress = show_build(progress);
+  o.note = [&](const std::string& s) { progress.note("nanoreach: note: " + s); };
   const auto t0 = std::chrono::steady_clock::now();
   const RunReport report = run_experiment(cfg, o);
   progress.finish();
   if (!c.quiet) {
+    std::fputs(file_tiers_text(io::h5::File::open(report.written)).c_str(), stdout);
     print_summary_table(report.summary);
     std::printf("%s %s in %.1f s\n", report.complete ? "wrote" : "kept unfinished work in", report.written.string().c_str(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -184,16 +165,18 @@ int cmd_run(const Common& c) {
   return 0;
 }
 
-int cmd_info(const std::string& path) {
+int cmd_info(const std::string& path, bool quiet) {
   io::h5::File f = io::h5::File::open(path);
   auto attr = [&](const char* name) { return f.has_attribute(name) ? f.attribute<std::string>(name) : std::string("?"); };
+  const bool complete = f.has_attribute("complete") && f.attribute<bool>("complete");
   std::printf("file          %s\n", path.c_str());
   std::printf("nanoreach     %s (%s)\n", attr("nanoreach_version").c_str(), attr("git_revision").c_str());
-  std::printf("complete      %s\n", f.has_attribute("complete") && f.attribute<bool>("complete") ? "yes" : "NO");
+  std::printf("complete      %s\n", complete ? "yes" : "NO");
   std::printf("command       %s\n", attr("command_line").c_str());
   std::printf("started       %s, ended %s, on %s\n", attr("start_time").c_str(), attr("end_time").c_str(),
               attr("host").c_str());
-  if (f.exists("/graph")) {
+  const bool one_graph = f.exists("/graph");
+  if (one_graph) {
     io::h5::Group g = f.open_group("/graph");
     std::printf("graph         %s: %s people, %s strong ties, %s follower edges\n",
                 g.attribute<std::string>("source").c_str(), grouped(double(g.attribute<std::uint64_t>("people"))).c_str(),
@@ -201,8 +184,14 @@ int cmd_info(const std::string& path) {
                 grouped(double(g.attribute<std::uint64_t>("audience_edges"))).c_str());
   }
   if (f.exists("/runs")) std::printf("runs          %zu\n", f.read_table("/runs").rows());
-  std::printf("\nconfiguration:\n%s\n", attr("config").c_str());
-  if (f.exists("/summary")) print_summary_table(f.read_table("/summary"));
+  std::fputs(file_tiers_text(f).c_str(), stdout);
+  if (quiet) return 0;  // the facts above, without the configuration and the table
+  const std::string config = attr("config");
+  std::printf("\nconfiguration:\n%s\n", one_graph ? annotate_tiers(config, f.open_group("/graph")).c_str() : config.c_str());
+  if (f.exists("/summary")) {
+    const io::h5::Table points = f.exists("/points") ? f.read_table("/points") : io::h5::Table();
+    print_summary_table(f.read_table("/summary"), f.exists("/points") ? &points : nullptr);
+  }
   return 0;
 }
 

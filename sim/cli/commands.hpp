@@ -2,10 +2,11 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
-#include "nanoreach/io/h5.hpp"
+#include "nanoreach/graph/build.hpp"
 
 namespace nanoreach::cli {
 
@@ -23,17 +24,19 @@ struct Common {
 
 extern std::atomic<bool> g_stop;  // set by SIGINT/SIGTERM
 
-// The end-of-run table: strategy, model, seeds, budget, spending, mean reach with its 95% CI, reach
-// per $1,000, share of adoptions triggered by ordinary people (and the point, in sweeps).
-void print_summary_table(const io::h5::Table& summary);
+class Progress;
+
+// Shows a graph build's stages on `progress`: each stage as its own stage with its share done or,
+// with keep_clock (sweeps, whose line counts work items), as a new name after prefix().
+BuildProgress show_build(Progress& progress, bool keep_clock = false, std::function<std::string()> prefix = {});
 
 int cmd_graph(const Common& c, bool save_graph, bool spectral);
 int cmd_run(const Common& c);
 int cmd_print_defaults();
-int cmd_info(const std::string& path);
+int cmd_info(const std::string& path, bool quiet);
 int cmd_bench(const Common& c, const std::string& graph, int cascades, int imm_k);
 int cmd_sweep(const Common& c, const std::string& shard, bool resume);
-int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bool force);
+int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bool force, bool quiet);
 int cmd_keys_markdown();
 
 }  // namespace nanoreach::cli

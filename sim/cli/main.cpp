@@ -6,20 +6,25 @@
 
 #include "commands.hpp"
 #include "nanoreach/error.hpp"
+#include "nanoreach/sim/runner.hpp"
 
 namespace {
 
 void on_signal(int) { nanoreach::cli::g_stop.store(true); }
 
-void experiment_options(CLI::App* app, nanoreach::cli::Common& c, bool config_required) {
+// Help lines stay within 80 columns: CLI11 indents a description's continuation lines after "\n".
+// out_default: what --out defaults to; nullptr for a command that writes no file (no --out, --force).
+void experiment_options(CLI::App* app, nanoreach::cli::Common& c, bool config_required, const char* out_default) {
   auto* opt = app->add_option("config", c.config, "experiment file (TOML)");
   if (config_required) opt->required()->check(CLI::ExistingFile);
   else opt->check(CLI::ExistingFile);
-  app->add_option("--set", c.sets, "override a key: --set graph.people=20000 (repeatable)")->take_all();
-  app->add_option("--seed", c.seed, "master seed (overrides `seed`)")->check(CLI::NonNegativeNumber);
+  app->add_option("--set", c.sets, "override a key, e.g. --set graph.people=20000\n(repeatable)")->take_all();
+  app->add_option("--seed", c.seed, "master seed (default: the file's `seed`, else 1)")->check(CLI::NonNegativeNumber);
   app->add_option("--threads", c.threads, "OpenMP threads (default: all cores)")->check(CLI::PositiveNumber);
-  app->add_option("--out", c.out, "output HDF5 file");
-  app->add_flag("--force", c.force, "overwrite an existing output file");
+  if (out_default) {
+    app->add_option("--out", c.out, std::string("output HDF5 file\n(default: ") + out_default + ")");
+    app->add_flag("--force", c.force, "overwrite an existing output file");
+  }
   app->add_flag("--quiet", c.quiet, "no progress, no tables");
 }
 
@@ -27,56 +32,63 @@ void experiment_options(CLI::App* app, nanoreach::cli::Common& c, bool config_re
 
 int main(int argc, char** argv) {
   using namespace nanoreach::cli;
-  CLI::App app{"nanoreach: do many nano-influencers spread a message further than a few mega-influencers?"};
+  CLI::App app{"nanoreach: do many nano-influencers spread a message further than a few\nmega-influencers?"};
+  app.set_version_flag("--version", std::string("nanoreach ") + nanoreach::nanoreach_version() + " (git " +
+                                        nanoreach::git_revision() + ")");
   app.require_subcommand(1);
   Common c;
   for (int i = 0; i < argc; ++i) c.command_line += (i ? " " : "") + std::string(argv[i]);
 
-  auto* graph = app.add_subcommand("graph", "build a social graph, print and store its statistics");
-  experiment_options(graph, c, false);
+  auto* graph = app.add_subcommand("graph", "build a social graph, print and store its stats");
+  experiment_options(graph, c, false, "CONFIG's name with .h5, or graph.h5");
   bool save_graph = false;
-  graph->add_flag("--save-graph", save_graph, "also store the CSR arrays (a notebook can load the network)");
+  graph->add_flag("--save-graph", save_graph, "also store the CSR arrays (for notebooks)");
   bool spectral = false;
   graph->add_flag("--spectral", spectral,
-                  "also compute the spectral radius of the strong and combined layers and the epidemic-threshold "
-                  "estimate p ~ 1/lambda_1 (minutes on a million people)");
+                  "also the spectral radius of both layers and the\nepidemic threshold p ~ 1/lambda_1 (minutes on a\n"
+                  "million people)");
 
-  auto* run = app.add_subcommand("run", "run an experiment: Monte Carlo cascades per strategy and model");
-  experiment_options(run, c, false);
+  auto* run = app.add_subcommand("run", "run an experiment: cascades per strategy and model");
+  experiment_options(run, c, false, "the experiment's name with .h5");
   bool print_defaults = false, keys_markdown = false;
-  run->add_flag("--print-defaults", print_defaults, "print a complete annotated experiment file and exit");
-  run->add_flag("--keys-markdown", keys_markdown, "print the table of every key (Markdown) and exit");
+  run->add_flag("--print-defaults", print_defaults, "print a complete annotated experiment file\nand exit");
+  run->add_flag("--keys-markdown", keys_markdown, "print the table of every key (Markdown)\nand exit");
 
   auto* info = app.add_subcommand("info", "show what a result file holds");
   std::string info_path;
   info->add_option("file", info_path, "result file (HDF5)")->required()->check(CLI::ExistingFile);
+  bool info_quiet = false;
+  info->add_flag("--quiet", info_quiet, "the facts only: no configuration, no table");
 
-  auto* bench = app.add_subcommand("bench", "measure cascade speed against a plain BFS on the same graph");
-  experiment_options(bench, c, false);
+  auto* bench = app.add_subcommand("bench", "time cascades against a plain BFS on one graph");
+  experiment_options(bench, c, false, nullptr);
   std::string bench_graph = "all";
   int cascades = 0;
-  bench->add_option("--graph", bench_graph, "ba (Barabasi-Albert 100k, m = 10), dunbar (the configured graph), or all")
-      ->check(CLI::IsMember({"ba", "dunbar", "all"}));
-  bench->add_option("--cascades", cascades, "cascades per measurement (default: as many as take a few seconds)")
+  bench->add_option("--graph", bench_graph, "ba (Barabasi-Albert 100k, m = 10), dunbar (the\nconfigured graph) or all")
+      ->check(CLI::IsMember({"ba", "dunbar", "all"}))
+      ->capture_default_str();
+  bench->add_option("--cascades", cascades, "cascades per measurement (default: as many as\ntake a few seconds)")
       ->check(CLI::NonNegativeNumber);
   int imm_k = 0;
-  bench->add_option("--imm", imm_k, "also time IMM for the best k seeds on the Dunbar graph (0: skip)")
+  bench->add_option("--imm", imm_k, "also time IMM for the best k seeds on the Dunbar\ngraph (default: 0, skip)")
       ->check(CLI::NonNegativeNumber);
 
   auto* sweep = app.add_subcommand("sweep", "run every point of the experiment's [sweep]");
-  experiment_options(sweep, c, true);
+  experiment_options(sweep, c, true, "the experiment's name with .h5");
   std::string shard;
   bool resume = false;
-  sweep->add_option("--shard", shard, "I/N: run only shard I of N (Slurm job arrays)");
+  sweep->add_option("--shard", shard, "I/N: run only shard I of N, 1 <= I <= N\n(default: every point; for Slurm job arrays)");
   sweep->add_flag("--resume", resume, "skip points already finished in the output");
 
-  auto* merge = app.add_subcommand("merge", "combine sweep shards into the file one run would have written");
+  auto* merge = app.add_subcommand("merge", "combine sweep shards into one result file");
   std::vector<std::string> shards;
   std::string merge_out;
   bool merge_force = false;
   merge->add_option("shards", shards, "shard files")->required()->check(CLI::ExistingFile);
   merge->add_option("--out", merge_out, "output HDF5 file")->required();
   merge->add_flag("--force", merge_force, "overwrite an existing output file");
+  bool merge_quiet = false;
+  merge->add_flag("--quiet", merge_quiet, "no table (an incomplete merge still says why)");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -93,10 +105,10 @@ int main(int argc, char** argv) {
       if (keys_markdown) return cmd_keys_markdown();
       return cmd_run(c);
     }
-    if (*info) return cmd_info(info_path);
+    if (*info) return cmd_info(info_path, info_quiet);
     if (*bench) return cmd_bench(c, bench_graph, cascades, imm_k);
     if (*sweep) return cmd_sweep(c, shard, resume);
-    if (*merge) return cmd_merge(shards, merge_out, merge_force);
+    if (*merge) return cmd_merge(shards, merge_out, merge_force, merge_quiet);
   } catch (const nanoreach::Interrupted& e) {
     std::fprintf(stderr, "nanoreach: %s\n", e.what());
     return 130;

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "nanoreach/sim/experiment.hpp"
 #include "nanoreach/sim/sweep.hpp"
+#include "report.hpp"
 #include "terminal.hpp"
 
 #include <omp.h>
@@ -15,6 +16,14 @@ namespace {
 void print_points(const SweepReport& r) {
   std::printf("%zu of %zu points finished; %s %s\n", r.points_done, r.points,
               r.complete ? "wrote" : "kept unfinished work in", r.written.string().c_str());
+}
+
+// The tier lines and the table with each point's axis values, read back from the written file.
+void print_result(const SweepReport& r) {
+  const io::h5::File f = io::h5::File::open(r.written);
+  std::fputs(file_tiers_text(f).c_str(), stdout);
+  const io::h5::Table points = f.exists("/points") ? f.read_table("/points") : io::h5::Table();
+  print_summary_table(r.summary, f.exists("/points") ? &points : nullptr);
 }
 
 }  // namespace
@@ -40,17 +49,21 @@ int cmd_sweep(const Common& c, const std::string& shard, bool resume) {
   }
   Progress progress(c.quiet);
   bool started = false;
+  std::string current;
   o.stage = [&](const std::string& s) {
     progress.stage(s, started);
     started = true;
+    current = s;
   };
+  o.graph_progress = show_build(progress, true, [&] { return current; });
+  o.note = [&](const std::string& s) { progress.note("nanoreach: note: " + s); };
   // The sweep reports items (a point, or a share of its runs) done of all items: the overall ETA.
   o.progress = [&](std::uint64_t done, std::uint64_t planned) { progress.update(done, planned, "items"); };
   const SweepReport r = run_sweep(cfg, o);
   progress.finish();
   if (r.written.empty()) return 0;  // another rank wrote the file
   if (!c.quiet) {
-    print_summary_table(r.summary);
+    print_result(r);
     print_points(r);
   }
   if (!r.complete && g_stop.load())
@@ -58,13 +71,14 @@ int cmd_sweep(const Common& c, const std::string& shard, bool resume) {
   return r.complete ? 0 : 1;
 }
 
-int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bool force) {
+int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bool force, bool quiet) {
   std::vector<std::filesystem::path> paths(shards.begin(), shards.end());
   std::string cmd = "nanoreach merge";
   for (const auto& s : shards) cmd += " " + s;
   cmd += " --out " + out;
   const SweepReport r = merge_shards(paths, out, force, cmd);
-  print_points(r);
+  if (!quiet) print_result(r);
+  if (!quiet || !r.complete) print_points(r);  // an incomplete merge says why it exits 1
   return r.complete ? 0 : 1;
 }
 

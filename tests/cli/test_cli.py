@@ -1,9 +1,16 @@
 """End-to-end tests of the nanoreach program (see CMakeLists.txt beside this file)."""
+import fcntl
 import os
+import pty
+import re
+import shutil
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -225,3 +232,163 @@ def test_saved_graph_and_real_edge_list(tmp_path):
     p = run("graph", "--set", "graph.source=edgelist", "--set", f"graph.path={bad}", "--out", str(tmp_path / "b.h5"),
             check=False)
     assert p.returncode == 1 and "line 3" in p.stderr and "2 x" in p.stderr
+
+
+def test_version_and_every_help_fit_80_columns_and_name_defaults():
+    v = run("--version").stdout.strip()
+    assert re.fullmatch(r"nanoreach \d+\.\d+\.\d+ \(git ([0-9a-f]{12}(-dirty)?|unknown)\)", v), v
+    if shutil.which("git") and (Path(SOURCE) / ".git").exists():
+        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=SOURCE, capture_output=True,
+                              text=True).stdout.strip()
+        assert head in v, (head, v)  # taken at build time, not when the build was configured
+    helps = {cmd: run(cmd, "--help").stdout for cmd in ("graph", "run", "info", "sweep", "merge", "bench")}
+    helps["(top)"] = run("--help").stdout
+    for cmd, text in helps.items():
+        for line in text.splitlines():
+            assert len(line) <= 80, (cmd, line)
+    def option(cmd, name):  # the option's help line and its continuation lines
+        lines = helps[cmd].splitlines()
+        i = [k for k, l in enumerate(lines) if l.strip().startswith(name)][0]
+        j = i + 1
+        while j < len(lines) and lines[j].startswith(" " * 30):
+            j += 1
+        return " ".join(lines[i:j])
+    for cmd in ("graph", "run", "sweep"):
+        assert "default:" in option(cmd, "--out") and "default:" in option(cmd, "--seed"), cmd
+    assert "default: every point" in helps["sweep"]
+    assert "=all" in option("bench", "--graph")
+    assert "--out" not in helps["bench"]  # bench writes no file
+    for cmd in ("info", "merge"):
+        assert "--quiet" in helps[cmd], cmd
+
+
+def test_git_revision_is_taken_at_build_time_and_marks_changes(tmp_path):
+    """cmake/git_revision.cmake, run by every build: hash, -dirty, unknown; rewrites only on change."""
+    script = os.path.join(SOURCE, "cmake", "git_revision.cmake")
+    repo, header = tmp_path / "repo", tmp_path / "gen" / "rev.hpp"
+    repo.mkdir()
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+
+    def revision():
+        subprocess.run(["cmake", f"-DSOURCE_DIR={repo}", f"-DOUTPUT={header}", "-P", script], check=True)
+        return re.search(r'#define NANOREACH_GIT_REV "([^"]*)"', header.read_text()).group(1)
+
+    assert revision() == "unknown"  # not a git checkout
+    subprocess.run([*git, "init", "-q"], check=True)
+    (repo / "a.txt").write_text("one\n")
+    subprocess.run([*git, "add", "a.txt"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    head = subprocess.run([*git, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert revision() == head
+    before = header.stat().st_mtime_ns
+    time.sleep(0.05)
+    assert revision() == head and header.stat().st_mtime_ns == before  # unchanged: not rewritten
+    (repo / "b.txt").write_text("untracked\n")
+    assert revision() == head  # untracked files do not count, as with git describe --dirty
+    (repo / "a.txt").write_text("two\n")
+    assert revision() == head + "-dirty"
+    subprocess.run([*git, "commit", "-q", "-am", "two"], check=True)
+    assert revision() != head and not revision().endswith("-dirty")
+
+
+def test_default_experiment_runs_at_10000_people_with_notes_and_the_tiers_used(tmp_path):
+    cfg = os.path.join(SOURCE, "experiments", "nano_vs_mega.toml")
+    out = tmp_path / "small.h5"
+    p = run("run", cfg, "--set", "graph.people=10000", "--set", "runs.count=20", "--out", str(out))
+    # Everyone has at least audience.min = 10 followers and nano starts at 10 here: no ordinary people.
+    assert "note: strategy ordinary: the ordinary tier is empty in this graph (10,000 people" in p.stderr, p.stderr
+    assert "seeds nobody" in p.stderr
+    with h5py.File(out, "r") as f:
+        th = [int(x) for x in f["graph"].attrs["tier_thresholds"]]
+        counts = [int(x) for x in f["graph/tier_counts"][()]]
+        reach = dict(zip(f["summary/strategy"].asstr()[()], f["summary/reach_mean"][()]))
+    assert th == [10, 30, 100, 1000]  # automatic: 0.001 ... 0.1 of 10,000 people
+    assert reach["ordinary"] == 0 and reach["nano"] > 0 and reach["optimal"] > 0
+    expect = (f"tiers at 10,000 people (automatic): nano >= 10 followers ({counts[1]:,} people),\n"
+              f"  micro >= 30 ({counts[2]:,}), macro >= 100 ({counts[3]:,}), mega >= 1,000 ({counts[4]:,})")
+    assert expect in p.stdout, p.stdout
+    for line in p.stdout.splitlines():
+        assert len(line) < 80 or line.startswith("wrote "), line  # the table and tier lines; a path is a path
+    info = run("info", str(out)).stdout
+    assert expect in info
+    assert "mega = 1000000.0  # used: 1,000 followers (the smaller of this and mega_fraction x people)" in info
+    quiet = run("info", str(out), "--quiet").stdout
+    assert expect in quiet and "configuration:" not in quiet and "strategy" not in quiet
+    # Without empty_ok the same is an error that says how to allow it.
+    p = run("run", cfg, "--set", "graph.people=10000", "--set", "strategy.ordinary.empty_ok=false", "--out",
+            str(tmp_path / "e.h5"), check=False)
+    assert p.returncode == 1 and "set strategy.ordinary.empty_ok = true" in p.stderr, p.stderr
+
+
+def test_sweep_table_shows_axis_values_and_numbers_points_as_the_files_do(tmp_path):
+    cfg = write(tmp_path, "sweep.toml", SWEEP.replace("campaign.budget = [15000, 30000]", "campaign.budget = [15000]"))
+    out = tmp_path / "s.h5"
+    p = run("sweep", str(cfg), "--out", str(out))
+    with h5py.File(out, "r") as f:
+        points = f["points/point"][()].tolist()
+        virality = f["points/campaign.virality"][()].tolist()
+    assert points == [0, 1, 2]
+    for pt, v in zip(points, virality):
+        assert f"point {pt}: campaign.virality = {v:g}, campaign.budget = 15000\n" in p.stdout, p.stdout
+    assert "nanoreach: point 0 of 0..2" in p.stderr and "point 3" not in p.stderr, p.stderr  # not a tty: one line each
+    # merge --quiet prints nothing when the merge is complete, and says why when it is not.
+    shards = []
+    for i in (1, 2):
+        shards.append(str(tmp_path / f"shard{i}.h5"))
+        run("sweep", str(cfg), "--shard", f"{i}/2", "--out", shards[-1], "--quiet")
+    m = run("merge", *shards, "--out", str(tmp_path / "m.h5"), "--quiet")
+    assert m.stdout == "" and m.stderr == ""
+    m = run("merge", shards[0], "--out", str(tmp_path / "one.h5"), "--quiet", check=False)
+    assert m.returncode == 1 and "of 3 points finished" in m.stdout
+
+
+def _pty_run(args, columns, resize_to=None, resize_after=b""):
+    """Runs the program with stderr on a pseudo-terminal of `columns` columns; returns what it drew.
+    With resize_to, the terminal shrinks (and SIGWINCH is sent) once `resize_after` has appeared."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, columns, 0, 0))
+    proc = subprocess.Popen([BIN, *args], stdin=slave, stdout=subprocess.DEVNULL, stderr=slave, close_fds=True)
+    os.close(slave)
+    seen, resized_at = b"", None
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if resize_to and resized_at is None and resize_after in seen:
+            fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 30, resize_to, 0, 0))
+            proc.send_signal(signal.SIGWINCH)
+            resized_at = len(seen)
+    proc.wait(timeout=120)
+    os.close(master)
+    assert proc.returncode == 0, seen.decode(errors="replace")
+    return seen.decode(), resized_at
+
+
+def _drawn(text):
+    """Every state of the progress line: the text between carriage returns and newlines."""
+    return [s.replace("\x1b[K", "") for s in re.split(r"[\r\n]+", text) if s.replace("\x1b[K", "")]
+
+
+def test_progress_line_fits_the_terminal_never_wraps_and_shows_each_graph_stage(tmp_path):
+    cfg = write(tmp_path, "p.toml", SMALL.replace("count = 40", "count = 400"))
+    text, _ = _pty_run(["run", str(cfg), "--out", str(tmp_path / "p.h5")], 60)
+    states = _drawn(text)
+    assert all(len(s) <= 59 for s in states), [s for s in states if len(s) > 59]
+    for stage in ("graph: strong ties", "graph: audiences", "graph: tiers", "graph: statistics"):
+        assert any(s.startswith(stage) for s in states), (stage, states)
+    # Each stage ends on one line of its own: its last state, then a newline (no stale copies).
+    lines = [l.split("\r")[-1].replace("\x1b[K", "") for l in text.replace("\r\n", "\n").split("\n") if l]
+    assert len([l for l in lines if l.startswith("strategy nano")]) == 1, lines
+    assert any(re.match(r"strategy mega, model ic (\[#+\] )?400/400 runs in \d", l) for l in lines), lines
+    # A terminal made narrower during the run: the line follows (SIGWINCH).
+    cfg = write(tmp_path, "q.toml", SMALL.replace("count = 40", "count = 4000"))
+    text, at = _pty_run(["run", str(cfg), "--out", str(tmp_path / "q.h5")], 100, resize_to=44,
+                        resize_after=b"strategy nano")
+    assert at is not None
+    late = _drawn(text[at:])
+    assert late and all(len(s) <= 43 for s in late[-3:]), late[-3:]
+    assert max(len(s) for s in _drawn(text[:at])) > 43  # it was wider before
