@@ -385,6 +385,26 @@ def test_plot_reach_writes_png(result, tmp_path):
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20000, (model, len(data))
 
 
+def test_plot_reach_headline_tiers_and_labels(result, summary):
+    """What plot_reach writes into the figure: the nano / mega ratio with its delta-method CI, the
+    tier thresholds /graph holds, and curve labels that never sit closer than the gap asked for."""
+    import plot_reach
+    ic = summary[summary["model"] == "ic"]
+    ratio, low, high = plot_reach._ratio(ic, "nano", "mega")
+    n, m = ic[ic.strategy == "nano"].iloc[0], ic[ic.strategy == "mega"].iloc[0]
+    assert ratio == pytest.approx(n.reach_mean / m.reach_mean, rel=1e-12)
+    se = np.sqrt((n.reach_se / n.reach_mean) ** 2 + (m.reach_se / m.reach_mean) ** 2)
+    assert np.log(high / ratio) == pytest.approx(Z95 * se) and np.log(ratio / low) == pytest.approx(Z95 * se)
+    assert plot_reach._ratio(ic, "nano", "no such tier") is None
+    with h5py.File(result, "r") as f:
+        th = [int(x) for x in f["graph"].attrs["tier_thresholds"]]
+    text = plot_reach._tiers_text(nh5.load_graph(result))
+    assert text.startswith("tiers (automatic): ") and f"mega >= {th[3]:,}" in text and f"nano >= {th[0]:,}" in text
+    y = plot_reach._spread_labels([100, 101, 0, 5000, 102], 10000, 0.05)
+    order = np.sort(y)
+    assert np.all(np.diff(order) >= 500 - 1e-9) and y[3] == 5000 and y.min() >= 300
+
+
 def test_plot_reach_refuses_bad_input(result, tmp_path):
     r = run_script(SCRIPTS / "plot_reach.py", tmp_path / "missing.h5", "-o", tmp_path / "x.png")
     assert r.returncode != 0 and "no such file" in r.stderr
