@@ -78,6 +78,10 @@ def _runs_with_points(path) -> tuple[pd.DataFrame, int]:
 
 # ---------------------------------------------------------------------------------------------
 # Question 2
+WHO_TITLES = {"one_random": "one random person", "one_nano": "one random nano-influencer",
+              "one_mega": "one random mega-influencer"}
+
+
 def who(args) -> int:
     """Question 2 from experiments/nano_vs_mega_phase.toml (budget strategies nano and mega) and
     experiments/who_drives.toml (one random person / nano / mega per run)."""
@@ -118,25 +122,28 @@ def who(args) -> int:
     for ax, s in zip(axes[0], strategies):
         xt, xl = [], []
         for i, v in enumerate(np.sort(show[show.strategy == s]["virality"].unique())):
+            # The virality names the pair of bars, centred under both (S and L are the tick labels).
+            ax.text(i * 2.6 + 0.5, -0.055, f"{v:g}", ha="center", va="top", fontsize=8,
+                    transform=matplotlib.transforms.blended_transform_factory(ax.transData, ax.transAxes))
             for j, cls in enumerate(("small", "large")):
                 e = show[(show.strategy == s) & (show.virality == v) & (show.cascade == cls)]
                 x = i * 2.6 + j
                 xt.append(x)
-                xl.append(f"{'S' if cls == 'small' else 'L'}" + (f"\n{v:g}" if cls == "small" else "\n"))
+                xl.append("S" if cls == "small" else "L")
                 if e.empty or e["runs"].iloc[0] == 0 or not np.isfinite(e["by_seed"].iloc[0]):
-                    ax.text(x, 0.01, "0", ha="center", fontsize=6, color="0.4")
+                    ax.text(x, 0.01, "no\nruns", ha="center", fontsize=6, color="0.4")
                     continue
                 bottom = 0.0
                 for src in SOURCES:
                     h = e[src].iloc[0]
                     ax.bar(x, h, 0.9, bottom=bottom, color=SOURCE_COLORS[src],
-                           label=src[3:] if (i, j) == (0, 0) else None)
+                           label=("a paid seed" if src == "by_seed" else src[3:]) if (i, j) == (0, 0) else None)
                     bottom += h
                 ax.text(x, 1.01, f"{int(e['runs'].iloc[0])}", ha="center", fontsize=6)
         ax.set_xticks(xt, xl, fontsize=7)
-        ax.set_title(s, fontsize=10)
+        ax.set_title(WHO_TITLES.get(s, s), fontsize=10)
         ax.set_ylim(0, 1.08)
-        ax.set_xlabel("S small / L large cascade, virality")
+        ax.set_xlabel("virality (S: small cascades, L: large)", labelpad=16)
     axes[0][0].set_ylabel("share of adoptions triggered by ...")
     handles, labels = axes[0][0].get_legend_handles_labels()
     if not handles:
@@ -144,7 +151,7 @@ def who(args) -> int:
             handles, labels = ax.get_legend_handles_labels()
             if handles:
                 break
-    axes[0][-1].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), title="activator", fontsize=8)
+    axes[0][-1].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), title="triggered by", fontsize=8)
     fig.suptitle(f"Who triggered each adoption: paid seeds directly, or unpaid people by tier "
                  f"({people:,} people; large = more than {args.cut:.0%} of the population adopted beyond "
                  "the seeds; numbers above bars: runs)")
@@ -160,6 +167,22 @@ def who(args) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # Question 3
+FATIGUE_LABELS = {"nano": "nano", "mega": "mega, no other posts", "mega_tired": "mega, as many posts as nano"}
+
+
+class _PlainLogFormatter(matplotlib.ticker.LogFormatter):
+    """Log-axis labels as 20,000 rather than 2 x 10^4; which ticks get one is LogFormatter's choice
+    (minor ticks only when the axis spans about a decade or less)."""
+
+    def _num_to_string(self, x, vmin, vmax):
+        return f"{x:,.0f}" if x >= 1 else f"{x:g}"
+
+
+def _plain_log_labels(axis):
+    axis.set_major_formatter(_PlainLogFormatter())
+    axis.set_minor_formatter(_PlainLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
+
+
 def fatigue(args) -> int:
     """Question 3 from experiments/fatigue.toml (zip sweep of virality and sponsored posts)."""
     t = add_adopter_stats(args.file, sweep_table(args.file))
@@ -183,11 +206,12 @@ def fatigue(args) -> int:
             for s in dict.fromkeys(d["strategy"]):
                 e = d[d["strategy"] == s].sort_values("posts")
                 x = e["posts"].to_numpy()
-                ax.plot(x, e[f"{q}_mean"], marker="o", ms=3, label=s, **style.get(s, {}))
+                ax.plot(x, e[f"{q}_mean"], marker="o", ms=3, label=FATIGUE_LABELS.get(s, s), **style.get(s, {}))
                 ax.fill_between(x, e[f"{q}_ci95_low"], e[f"{q}_ci95_high"], alpha=0.25,
                                 color=style.get(s, {}).get("color"))
             ax.set_xscale("symlog", linthresh=1)
             ax.set_yscale("log")
+            _plain_log_labels(ax.yaxis)
             ax.set_xticks([0, 1, 2, 3, 5, 10, 20, 40], ["0", "1", "2", "3", "5", "10", "20", "40"])
             ax.set_xlabel("other sponsored posts per paid seed (fatigue 0.9 each)")
             ax.set_ylabel(f"mean {'people reached (seeds included)' if q == 'reach' else 'adopters beyond the seeds'}")
@@ -276,8 +300,9 @@ def fanbase(args) -> int:
     need.to_csv(args.out + "_k_needed.csv", index=False, float_format="%.6g")
 
     vir = np.sort(t["virality"].unique())
-    fig, axes = plt.subplots(2, len(vir), figsize=(6.5 * len(vir), 9), squeeze=False, constrained_layout=True)
+    fig, axes = plt.subplots(2, len(vir), figsize=(6.5 * len(vir) + 2.5, 9.5), squeeze=False, constrained_layout=True)
     cmap = plt.get_cmap("Purples")
+    names = {"nano": "nano ($ budget)", "nano_nofan": "nano, non-fan (assumption)", "micro_budget": "micro, same $"}
     ks = sorted(micro["k"].unique())
     for c, v in enumerate(vir):
         ax = axes[0][c]
@@ -288,7 +313,7 @@ def fanbase(args) -> int:
             e = d[d.strategy == s].sort_values("affinity")
             if e.empty:
                 continue
-            ax.plot(e["affinity"], e["adopters_mean"], marker="o", label=s, **kw)
+            ax.plot(e["affinity"], e["adopters_mean"], marker="o", label=names[s], **kw)
             ax.fill_between(e["affinity"], e["adopters_ci95_low"].clip(lower=0.1), e["adopters_ci95_high"],
                             alpha=0.2, color=kw["color"])
         for i, k in enumerate(ks):
@@ -296,13 +321,15 @@ def fanbase(args) -> int:
             ax.plot(e["affinity"], e["adopters_mean"].clip(lower=0.1), marker=".",
                     color=cmap(0.35 + 0.65 * i / max(1, len(ks) - 1)), lw=1.2, label=f"{k} micro")
         ax.set_yscale("log")
+        _plain_log_labels(ax.yaxis)
         ax.set_xscale("log")
         ax.set_xticks([0.1, 0.2, 0.3, 0.5, 0.7, 1.0], ["0.1", "0.2", "0.3", "0.5", "0.7", "1"])
         ax.set_xlabel("brand affinity")
         ax.set_ylabel("mean adopters beyond the paid seeds (95% CI)")
         ax.set_title(f"virality {v:g}: adopters", loc="left")
         ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=7, ncol=2)
+        if c == len(vir) - 1:  # one legend, beside the row: the curves fill every panel
+            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
         ax = axes[1][c]
         for ref, ls in (("nano", "-"), ("nano_nofan", "--")):
             e = need[(need.virality == v) & (need.reference == ref)].sort_values("affinity")
@@ -311,7 +338,7 @@ def fanbase(args) -> int:
             for q, mk in (("adopters", "o"), ("reach", "s")):
                 y = e[f"k_{q}"].replace(np.inf, np.nan)
                 ax.plot(e["affinity"], y, ls=ls, marker=mk, color=COLORS["micro"] if q == "adopters" else "0.4",
-                        label=f"to match {ref} ({q})")
+                        label=f"to match {names[ref]}: {q}")
                 lo = e[f"k_{q}_low"].replace(np.inf, np.nan)
                 hi = e[f"k_{q}_high"].replace(np.inf, max(ks) * 1.5)
                 ax.fill_between(e["affinity"], lo, hi, alpha=0.12,
@@ -322,16 +349,18 @@ def fanbase(args) -> int:
         ax.axhline(5, color="red", lw=1, ls=":", label="the article: 5 micro-influencers")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        _plain_log_labels(ax.yaxis)
         ax.set_xticks([0.1, 0.2, 0.3, 0.5, 0.7, 1.0], ["0.1", "0.2", "0.3", "0.5", "0.7", "1"])
         ax.set_ylim(0.5, max(ks) * 3)
         ax.set_xlabel("brand affinity")
-        ax.set_ylabel(f"micro-influencers needed to match (tested {min(ks)}..{max(ks)}, log-interpolated)")
+        ax.set_ylabel(f"micro-influencers needed to match\n(tested {min(ks)}..{max(ks)}, log-interpolated)")
         nano_budget = t[(t.virality == v) & (t.strategy == "nano")]["budget"].iloc[0]
         ax.set_title(f"virality {v:g}: how many micro-influencers match ${nano_budget:,.0f} of nano", loc="left")
         ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=7)
-    fig.suptitle(f"A brand without fans ({people:,} people). Affinity scales every edge equally;\n"
-                 "nano_nofan (dashed) ASSUMES non-fan nano seeds also lose authenticity (0.9^posts ~ affinity)")
+        if c == len(vir) - 1:
+            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.suptitle(f"A brand without fans ({people:,} people). Affinity scales every edge equally.\n"
+                 "Dashed: non-fan nano seeds ASSUMED to also lose authenticity (0.9^posts ~ affinity)")
     fig.savefig(args.out + ".png", dpi=120)
     plt.close(fig)
     print(f"fanbase: wrote {args.out}.png, {args.out}.csv, {args.out}_k_needed.csv")
@@ -417,11 +446,12 @@ def wd(args) -> int:
     axes[0].set_xlabel("mean degree z (Erdos-Renyi)")
     axes[0].set_ylabel(f"P(global cascade: reach > {args.cut:.0%} of N) from one seed")
     axes[0].set_title(f"(a) cascade window, {people:,} people (95% Wilson CI)", loc="left")
-    axes[0].legend(fontsize=7)
+    # Below the panel: inside it, any corner covers a curve somewhere along the window.
+    axes[0].legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
     axes[0].grid(alpha=0.3)
     axes[1].axhline(1, color="black", lw=1)
     axes[1].set_yscale("log")
-    axes[1].yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    axes[1].yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:g}"))
     axes[1].yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:g}" if y in (1.5, 2, 3, 4) else ""))
     axes[1].set_xlabel("mean degree z (Erdos-Renyi)")
     axes[1].set_ylabel("mean cascade size: influential / random seed")
@@ -443,11 +473,15 @@ def wd(args) -> int:
                 ax.text(j, i, f"{r.reach_share:.0%}\np={r.p_global:.2f}", ha="center", va="center", fontsize=6.5,
                         color="white" if r.reach_share > 0.6 else "black")
         ax.set_xticks(range(len(variants)), variants, rotation=60, ha="right", fontsize=7)
-        ax.set_yticks(range(len(strategies)), strategies, fontsize=8)
+        seeds = {"influential": "1 influential", "random": "1 random person", "random_100": "100 random",
+                 "random_1000": "1,000 random", "random_10pct": "10% at random"}
+        ax.set_yticks(range(len(strategies)), [seeds.get(x, x) for x in strategies], fontsize=8)
+        ax.set_ylabel("seeds")
         ax.set_title(f"(c) Dunbar network, {dpeople:,} people: mean reach share\n"
                      f"(p = P(adopters > {args.cut:.0%} of N))", loc="left", fontsize=9)
         fig.colorbar(im, ax=ax, shrink=0.7, label="mean reach / N")
-    fig.suptitle("Watts (2002) / Watts & Dodds (2007): fraction-threshold cascades from one seed")
+    fig.suptitle("Watts (2002) / Watts & Dodds (2007): threshold cascades from one seed"
+                 + ("; on the Dunbar network (c) also from many" if dun is not None else ""))
     fig.savefig(args.out + ".png", dpi=120)
     plt.close(fig)
     print(f"wd: wrote {args.out}.png, {args.out}.csv" + (f", {args.out}_dunbar.csv" if dun is not None else ""))
@@ -513,20 +547,23 @@ def structure(args) -> int:
         if not n.empty and not mg.empty and mg["reach_mean"].iloc[0] > 0:
             r, lo, hi = ratio_ci(n["reach_mean"].iloc[0], n["reach_se"].iloc[0], mg["reach_mean"].iloc[0],
                                  mg["reach_se"].iloc[0])
-            ax.annotate(f"nano/mega\n{r:.1f}x", (i, 1.0), xycoords=("data", "axes fraction"), ha="center",
-                        va="top", fontsize=7)
+            top = d["reach_ci95_high"].max()  # above the group's tallest bar, inside the axes
+            ax.annotate(f"nano / mega\n{r:.1f}x [{lo:.1f}, {hi:.1f}]", (i, top * 1.2), ha="center", va="bottom",
+                        fontsize=7)
             print(f"  point {p.point} " + ", ".join(f"{c} {d[c].iloc[0]:g}" for c in axes_cols)
                   + f": clustering {d['clustering'].iloc[0]:.3f}, {int(d['people_mega'].iloc[0])} mega; "
                   f"nano {n['reach_mean'].iloc[0]:,.0f}, mega {mg['reach_mean'].iloc[0]:,.0f}, "
                   f"ratio {r:.3g} [{lo:.3g}, {hi:.3g}]")
     ax.set_xticks(range(len(pts)), labels, fontsize=8)
     ax.set_yscale("log")
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, t["reach_ci95_high"].max() * 8)  # room for the ratio labels and, above them, the legend
     ax.set_ylabel("mean people reached (95% CI)")
     ax.grid(axis="y", alpha=0.3, which="both")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper center", ncol=len(strategies), frameon=False)
     v = t["campaign.virality"].iloc[0] if "campaign.virality" in t else nh5.load_config(args.file).get_key("campaign.virality")
     b = t[t.strategy == "nano"]["budget"].iloc[0]
-    ax.set_title(f"Equal budget (${b:,.0f}) on six networks of {people:,} people, virality {v:g}: "
+    ax.set_title(f"Equal budget (${b:,.0f}) on {len(pts)} networks of {people:,} people, virality {v:g}: "
                  "strong-tie rewiring x follower-count exponent", loc="left")
     fig.savefig(args.out + ".png", dpi=120)
     plt.close(fig)

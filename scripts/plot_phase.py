@@ -1,22 +1,27 @@
 #!/usr/bin/python3
 """Question 1: the nano-vs-mega phase diagram over virality x budget, and equal nominal reach.
 
-    /usr/bin/python3 scripts/plot_phase.py PHASE.h5 [--nominal NOMINAL.h5] -o PREFIX
+    /usr/bin/python3 scripts/plot_phase.py PHASE.h5 [--nominal NOMINAL.h5] [--optimal OPTIMAL.h5] -o PREFIX
 
 PHASE.h5 is a sweep of experiments/nano_vs_mega_phase.toml (axes campaign.virality and
 campaign.budget; budget strategies named nano, micro, macro, mega, ordinary). Writes
 
-    PREFIX.png          (a) log10(nano reach / mega reach) per cell, reach counting the paid seeds;
-                        (b) the same for adopters (people reached beyond the seeds); the black line
-                        is the break-even contour (ratio 1), grey cells are budgets below the
-                        cheapest mega post, cells marked "~" have a 95% CI of the ratio that
-                        includes 1
+    PREFIX.png          (a) nano reach / mega reach per cell (log colour scale), reach counting the
+                        paid seeds; (b) the same for adopters (people reached beyond the seeds); the
+                        black line is the break-even boundary, drawn along cell edges between cells
+                        where nano is ahead and cells where mega is ahead (never through a label),
+                        grey cells are budgets below the cheapest mega post, cells marked "CI spans
+                        1" have a 95% CI of the ratio that includes 1
     PREFIX_curves.png   reach vs budget per strategy at every virality (mean and 95% CI; open
                         markers: the tier ran out of accounts before the budget did)
     PREFIX.csv          one row per (virality, budget, strategy): seeds, spend, reach, adopters
                         with 95% CIs, and the nano/mega ratios with 95% CIs
     PREFIX_nominal.png, PREFIX_nominal.csv   with --nominal (experiments/nano_vs_mega_nominal.toml):
                         reach and cost of nano, micro and mega at the same follower total
+    PREFIX_optimal.csv  with --optimal (experiments/nano_vs_mega_phase_optimal.toml: IMM's best seed
+                        set under the same budgets, at the viralities where IMM fits in memory): the
+                        optimal reach and each strategy's reach as a share of it, with 95% CIs; the
+                        optimal set is also drawn in PREFIX_curves.png (black, dashed)
 
 Ratio CIs use the delta method on log(ratio) with the two strategies' standard errors taken as
 independent. Strategies share random numbers run by run, which correlates them positively, so the
@@ -43,7 +48,7 @@ import nanoreach_h5 as nh5  # noqa: E402
 
 Z95 = 1.959963984540054
 COLORS = {"nano": "#1b9e77", "micro": "#7570b3", "macro": "#e7298a", "mega": "#d95f02",
-          "ordinary": "#666666"}
+          "ordinary": "#666666", "optimal": "black"}
 
 
 def sweep_table(path) -> pd.DataFrame:
@@ -151,19 +156,24 @@ def _heatmap(ax, rat: pd.DataFrame, q: str, title: str, norm):
                 r = 10 ** grid[i, j]
                 txt = f"{r:.3f}x" if 0.95 < r < 1.05 else (f"{r:.2g}x" if r < 100 else f"{r:,.0f}x")
                 if lo[i, j] <= 1 <= hi[i, j]:
-                    txt += "\n~"
-                near = abs(grid[i, j]) < 0.05  # the break-even line may run through this cell
+                    txt += "\nCI spans 1"
                 ax.text(j, i, txt, ha="center", va="center", fontsize=8, zorder=5,
-                        color="white" if abs(grid[i, j]) > 0.6 * norm.vmax else "black",
-                        bbox=dict(facecolor="white", alpha=0.8, lw=0, pad=1) if near else None)
-    if np.isfinite(grid).sum() >= 4 and np.nanmin(grid) < 0 < np.nanmax(grid):
-        xx, yy = np.meshgrid(np.arange(len(bud)), np.arange(len(vir)))
-        try:
-            ax.contour(xx, yy, np.ma.masked_invalid(grid), levels=[0.0], colors="black", linewidths=2.5)
-            ax.plot([], [], color="black", lw=2.5, label="break-even (ratio 1)")
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, frameon=False)
-        except ValueError:
-            pass
+                        color="white" if abs(grid[i, j]) > 0.6 * norm.vmax else "black")
+    # Break-even: the cell edges between a cell where nano is ahead and a neighbour where mega is.
+    edges = []
+    for i in range(len(vir)):
+        for j in range(len(bud)):
+            if not np.isfinite(grid[i, j]):
+                continue
+            if j + 1 < len(bud) and np.isfinite(grid[i, j + 1]) and (grid[i, j] > 0) != (grid[i, j + 1] > 0):
+                edges.append(([j + 0.5, j + 0.5], [i - 0.5, i + 0.5]))
+            if i + 1 < len(vir) and np.isfinite(grid[i + 1, j]) and (grid[i, j] > 0) != (grid[i + 1, j] > 0):
+                edges.append(([j - 0.5, j + 0.5], [i + 0.5, i + 0.5]))
+    for xs, ys in edges:
+        ax.plot(xs, ys, color="black", lw=3, solid_capstyle="butt", zorder=4)
+    if edges:
+        ax.plot([], [], color="black", lw=3, label="break-even: nano ahead on one side, mega on the other")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, frameon=False)
     ax.set_xticks(range(len(bud)), [f"${b:,.0f}" for b in bud], rotation=30)
     ax.set_yticks(range(len(vir)), [f"{v:g}" for v in vir])
     ax.set_xlabel("budget per strategy")
@@ -172,7 +182,17 @@ def _heatmap(ax, rat: pd.DataFrame, q: str, title: str, norm):
     return mesh
 
 
-def plot_phase(t: pd.DataFrame, rat: pd.DataFrame, out: str, people: int):
+def _tiers_title(tiers: dict) -> str:
+    """'mega: >= 100,000 followers (12 accounts); nano: >= 100 (52,091)' from graph_tiers()."""
+    parts = []
+    for name in ("mega", "nano"):
+        if name in tiers:
+            count, low = tiers[name]
+            parts.append(f"{name}: >= {low:,.0f} followers ({count:,} accounts)")
+    return "; ".join(parts)
+
+
+def plot_phase(t: pd.DataFrame, rat: pd.DataFrame, out: str, people: int, tiers: dict):
     vals = np.log10(np.concatenate([rat["reach_ratio"].to_numpy(), rat["adopters_ratio"].to_numpy()]))
     vals = vals[np.isfinite(vals)]
     vmax = max(1.0, float(np.max(np.abs(vals)))) if len(vals) else 1.0
@@ -181,11 +201,14 @@ def plot_phase(t: pd.DataFrame, rat: pd.DataFrame, out: str, people: int):
     m = _heatmap(axes[0], rat, "reach", "(a) nano / mega: people reached (paid seeds included)", norm)
     _heatmap(axes[1], rat, "adopters", "(b) nano / mega: adopters beyond the paid seeds", norm)
     cb = fig.colorbar(m, ax=axes, shrink=0.85)
-    cb.set_label("log10(nano / mega)   (blue: nano ahead, red: mega ahead)")
+    # Ticks name the ratio itself, on the log scale the colours use.
+    ticks = [k for k in range(-int(np.floor(vmax)), int(np.floor(vmax)) + 1)]
+    cb.set_ticks(ticks, labels=[f"{10.0 ** k:g}x" if k >= 0 else f"1/{10 ** -k:g}x" for k in ticks])
+    cb.set_label("nano / mega (blue: nano ahead, red: mega ahead)")
     runs = t["runs"]
     fig.suptitle(f"Equal budget, nano- vs mega-influencers: {people:,} people, independent cascade, "
                  f"{_runs_text(runs)} per cell and strategy\n"
-                 "ratio of mean reach; '~' = 95% CI of the ratio includes 1; black line: break-even")
+                 f"ratio of mean reach; {_tiers_title(tiers)}")
     fig.savefig(out, dpi=130)
     plt.close(fig)
 
@@ -206,30 +229,46 @@ def plot_curves(t: pd.DataFrame, out: str, people: int, tiers: dict):
                 continue
             c = COLORS.get(s)
             err = np.vstack([e["reach_mean"] - e["reach_ci95_low"], e["reach_ci95_high"] - e["reach_mean"]])
-            ax.errorbar(e["budget_axis"], e["reach_mean"], yerr=err, color=c, lw=1.8, capsize=3, label=s)
+            best = s == "optimal"  # thin and dashed on top: it often lies on the ordinary line
+            ax.errorbar(e["budget_axis"], e["reach_mean"], yerr=err, color=c, lw=1.0 if best else 1.8, capsize=3,
+                        ls="--" if best else "-", zorder=4 if best else 2, label="optimal (IMM)" if best else s)
             size = tiers.get(e["tier"].iloc[0], (np.inf, 0))[0] if "tier" in e else np.inf
             full = e["seeds_mean"] < 0.999 * size  # open marker: every account of the tier bought
             ax.scatter(e["budget_axis"][full], e["reach_mean"][full], color=c, s=25, zorder=3)
             ax.scatter(e["budget_axis"][~full], e["reach_mean"][~full], facecolor="white", edgecolor=c,
                        s=35, zorder=3)
+        if "optimal" in strategies and not (d["strategy"] == "optimal").any():
+            ax.text(0.03, 0.97, "no optimal set here: above the epidemic threshold\nIMM's reverse-reachable sets "
+                    "do not fit in memory", transform=ax.transAxes, va="top", fontsize=7, color="0.3")
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+            lambda x, _: f"${x / 1e6:g}M" if x >= 1e6 else (f"${x / 1e3:g}k" if x >= 1e3 else f"${x:g}")))
         pos = d.loc[d["reach_mean"] > 0, "reach_mean"]
         if len(pos) and pos.max() / pos.min() > 3:
             ax.set_yscale("log")
         else:  # supercritical: every strategy reaches about the same giant cascade
             ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:,.0f}"))
         ax.set_title(f"virality {v:g}", loc="left")
-        ax.set_xlabel("budget per strategy ($)")
+        ax.set_xlabel("budget per strategy")
         ax.set_ylabel("mean people reached (95% CI)")
         ax.grid(alpha=0.3, which="both")
         sec = ax.secondary_yaxis("right", functions=(lambda y: 100 * y / people, lambda p: p * people / 100))
         sec.set_ylabel("% of population")
-        if k == 0:
-            ax.legend(fontsize=8, title="open marker: tier sold out", title_fontsize=7)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
-    fig.suptitle(f"Reach vs budget per strategy ({people:,} people; each strategy buys random accounts of its tier; "
-                 + ", ".join(f"{n} {c:,}" for n, (c, _) in tiers.items()) + " people)")
+    # One legend for all panels, below them, so that it covers no line.
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    for ax in list(axes.flat)[1:n]:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    fig.get_layout_engine().set(rect=(0, 0.13 / rows, 1, 1 - 0.13 / rows))  # a strip at the bottom for it
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=9, frameon=False,
+               title="filled marker: the budget ran out first; open marker: the tier sold out first", title_fontsize=8)
+    fig.suptitle(f"Reach vs budget per strategy ({people:,} people; each strategy buys random accounts of its tier)\n"
+                 + "people per tier: " + ", ".join(
+                     f"{n} {c:,}" + (f" (>= {lo:,.0f} followers)" if lo > 0 else "") for n, (c, lo) in tiers.items()))
     fig.savefig(out, dpi=120)
     plt.close(fig)
 
@@ -254,9 +293,9 @@ def nominal(path, prefix: str) -> pd.DataFrame:
         x = np.arange(len(cases)) + (i - (len(strategies) - 1) / 2) * w
         err = np.vstack([e["reach_mean"] - e["reach_ci95_low"], e["reach_ci95_high"] - e["reach_mean"]])
         axes[0].bar(x, e["reach_mean"], w, yerr=err, color=COLORS.get(s), label=s, capsize=3)
-        for xi, sd, rm, nr in zip(x, e["seeds_mean"], e["reach_mean"], e["nominal_reach_mean"]):
-            axes[0].annotate(f"{sd:,.1f}\nseeds" if sd < 10 else f"{sd:,.0f}\nseeds", (xi, rm), ha="center",
-                             va="bottom", fontsize=6, xytext=(0, 2), textcoords="offset points")
+        for xi, sd, top in zip(x, e["seeds_mean"], e["reach_ci95_high"]):  # above the error bar, not on it
+            axes[0].annotate(f"{sd:,.1f}\nseeds" if sd < 10 else f"{sd:,.0f}\nseeds", (xi, top), ha="center",
+                             va="bottom", fontsize=6, xytext=(0, 3), textcoords="offset points")
         for xi, nr, c in zip(x, e["nominal_reach_mean"], e["cost_mean"]):
             axes[1].annotate(f"{nr / 1000:,.0f}k", (xi, c), ha="center", va="bottom", fontsize=6,
                              xytext=(0, 2), textcoords="offset points")
@@ -267,32 +306,67 @@ def nominal(path, prefix: str) -> pd.DataFrame:
         ax.grid(axis="y", alpha=0.3, which="both")
         ax.legend(fontsize=8, loc="upper left")
     axes[0].set_yscale("log")
+    low, high = axes[0].get_ylim()
+    axes[0].set_ylim(low, high * 2.5)  # room for the labels above the tallest bars
     axes[1].set_ylim(0, 1.15 * t["cost_mean"].max())
     axes[0].set_ylabel("mean people reached (95% CI)")
     axes[0].set_title("(a) reach at equal nominal reach (same follower total)", loc="left")
     axes[1].set_ylabel("mean spend ($)")
     axes[1].yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"${y:,.0f}"))
     axes[1].set_title("(b) what it costs (labels: followers actually bought)", loc="left")
-    fig.suptitle(f"Equal nominal reach (WeAre8's 80,000 accounts / 1 billion followers scaled to {people:,} people)")
+    tiers = graph_tiers(path)
+    fig.suptitle(f"Equal nominal reach (WeAre8's 80,000 accounts / 1 billion followers scaled to {people:,} people)\n"
+                 + "; ".join(f"{n} >= {tiers[n][1]:,.0f} followers ({tiers[n][0]:,} accounts)"
+                             for n in strategies if n in tiers))
     fig.savefig(prefix + "_nominal.png", dpi=130)
     plt.close(fig)
     return t
+
+
+def optimal_shares(t: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
+    """Per (virality, budget) of the optimal sweep: the optimal set's reach and seeds, and each
+    strategy's reach as a share of it (ratio of means, 95% CI by the delta method on the log)."""
+    rows = []
+    for b in best.itertuples():
+        row = dict(virality=b.virality, budget=b.budget_axis, optimal_reach=b.reach_mean,
+                   optimal_reach_ci95_low=b.reach_ci95_low, optimal_reach_ci95_high=b.reach_ci95_high,
+                   optimal_seeds=b.seeds_mean, optimal_seeds_ordinary=getattr(b, "seeds_ordinary_mean", np.nan),
+                   optimal_seeds_nano=getattr(b, "seeds_nano_mean", np.nan))
+        cell = t[(t["virality"] == b.virality) & (t["budget_axis"] == b.budget_axis)]
+        for s in cell.itertuples():
+            r, lo, hi = ratio_ci(s.reach_mean, s.reach_se, b.reach_mean, b.reach_se)
+            row[f"{s.strategy}_share"], row[f"{s.strategy}_share_low"], row[f"{s.strategy}_share_high"] = r, lo, hi
+        rows.append(row)
+    return pd.DataFrame(rows).sort_values(["virality", "budget"])
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("phase", help="sweep result of experiments/nano_vs_mega_phase.toml")
     ap.add_argument("--nominal", help="sweep result of experiments/nano_vs_mega_nominal.toml")
+    ap.add_argument("--optimal", help="sweep result of experiments/nano_vs_mega_phase_optimal.toml (same seed)")
     ap.add_argument("-o", "--out", required=True, help="output prefix, e.g. experiments/figures/phase")
     a = ap.parse_args(argv)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     t = phase_table(a.phase)
     people = people_of(t)
     rat = ratios(t)
-    plot_phase(t, rat, a.out + ".png", people)
     tiers = graph_tiers(a.phase)
+    plot_phase(t, rat, a.out + ".png", people, tiers)
     print("tiers: " + ", ".join(f"{n} {c:,} (>= {lo:,.0f} followers)" for n, (c, lo) in tiers.items()))
-    plot_curves(t, a.out + "_curves.png", people, tiers)
+    best = None
+    if a.optimal:
+        best = phase_table(a.optimal)
+        if graph_tiers(a.optimal) != tiers or people_of(best) != people:
+            raise SystemExit(f"{a.optimal}: another graph than {a.phase}'s (seed, people or tiers differ)")
+        best = best[best["strategy"] == "optimal"]
+    plot_curves(t if best is None else pd.concat([t, best], ignore_index=True), a.out + "_curves.png", people, tiers)
+    if best is not None:
+        shares = optimal_shares(t, best)
+        shares.to_csv(a.out + "_optimal.csv", index=False, float_format="%.6g")
+        print(f"plot_phase: wrote {a.out}_optimal.csv")
+        with pd.option_context("display.width", 200, "display.max_columns", None, "display.float_format", "{:.4g}".format):
+            print(shares.to_string(index=False))
     csv = t[["virality", "budget_axis", "strategy", "runs", "seeds_mean", "cost_mean", "nominal_reach_mean",
              "reach_mean", "reach_ci95_low", "reach_ci95_high", "adopters_mean", "adopters_ci95_low",
              "adopters_ci95_high", "reach_per_1000usd", "p_reach_1pct", "p_reach_10pct",
