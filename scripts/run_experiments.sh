@@ -1,6 +1,7 @@
 #!/bin/bash
-# Runs the issue-7 experiments (docs/MODEL.md section 6, questions 1-5) one after another and draws
-# their figures; experiments/README.md ("Results") reports what they found.
+# Runs the default experiment and the issue-7 experiments (docs/MODEL.md section 6, questions 1-5)
+# one after another and draws every figure; README.md and experiments/README.md ("Results") report
+# what they found.
 #
 #   scripts/run_experiments.sh                 full runs (about 45 min on 2 shared cores) into
 #                                              results/issue7/, figures and CSVs into experiments/figures/
@@ -38,9 +39,25 @@ sweep() {
   "$BIN" sweep "experiments/$name.toml" --out "$out" "${resume[@]}" "$@"
 }
 
+# The default experiment (README "Results", experiments/figures/nano_vs_mega.png); the small variant
+# on 100,000 people.
+default_out=$OUT/nano_vs_mega.h5
+if [[ -f $default_out ]]; then
+  echo "run_experiments: $default_out exists, skipped"
+else
+  echo "run_experiments: nano_vs_mega -> $default_out ($(date -u +%H:%M:%S))"
+  if (( small )); then
+    "$BIN" run experiments/nano_vs_mega.toml --out "$default_out" --set graph.people=100000 --set runs.count=100
+  else
+    "$BIN" run experiments/nano_vs_mega.toml --out "$default_out"
+  fi
+fi
+
 if (( small )); then
   R=(--set runs.count=20 --set runs.min=20 --set runs.batch=20 --quiet)
   sweep nano_vs_mega_phase phase "${R[@]}" --set 'sweep.campaign.virality=[0.02,0.03,0.04,0.05]' \
+        --set 'sweep.campaign.budget=[5000,50000,500000]'
+  sweep nano_vs_mega_phase_optimal phase_optimal "${R[@]}" --set 'sweep.campaign.virality=[0.02,0.03,0.04]' \
         --set 'sweep.campaign.budget=[5000,50000,500000]'
   sweep nano_vs_mega_nominal nominal "${R[@]}"
   sweep who_drives who_drives "${R[@]}" --set runs.count=50 --set 'sweep.campaign.virality=[0.03,0.05]'
@@ -55,14 +72,16 @@ if (( small )); then
   sweep watts_dodds_dunbar wd_dunbar --quiet --set graph.people=20000 --set runs.count=20 \
         --set strategy.random_10pct.k=2000
 else
-  for pair in nano_vs_mega_phase:phase nano_vs_mega_nominal:nominal who_drives:who_drives fatigue:fatigue \
+  for pair in nano_vs_mega_phase:phase nano_vs_mega_phase_optimal:phase_optimal nano_vs_mega_nominal:nominal \
+              who_drives:who_drives fatigue:fatigue \
               no_fanbase:no_fanbase watts_dodds_2007:wd_er watts_dodds_dunbar:wd_dunbar \
               nano_vs_mega_structure:structure; do
     sweep "${pair%%:*}" "${pair##*:}"
   done
 fi
 
-$PY scripts/plot_phase.py "$OUT/phase.h5" --nominal "$OUT/nominal.h5" -o "$FIG/phase"
+$PY scripts/plot_reach.py "$default_out" -o "$FIG/nano_vs_mega.png"
+$PY scripts/plot_phase.py "$OUT/phase.h5" --nominal "$OUT/nominal.h5" --optimal "$OUT/phase_optimal.h5" -o "$FIG/phase"
 $PY scripts/analyze_experiments.py structure "$OUT/structure.h5" -o "$FIG/structure"
 $PY scripts/analyze_experiments.py who --phase "$OUT/phase.h5" --who "$OUT/who_drives.h5" -o "$FIG/who_drives"
 $PY scripts/analyze_experiments.py fatigue "$OUT/fatigue.h5" -o "$FIG/fatigue"

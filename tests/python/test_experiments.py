@@ -33,6 +33,8 @@ SWEEPS = {
     "nano_vs_mega_nominal": SMALL + [a for s in ("nano", "micro", "mega")
                                      for a in ("--set", f"sweep.strategy.{s}.reach=[20000,20000]")]
                                   + ["--set", "sweep.campaign.virality=[0.03,0.05]"],
+    "nano_vs_mega_phase_optimal": SMALL + ["--set", "sweep.campaign.virality=[0.02]",
+                                           "--set", "sweep.campaign.budget=[5000,50000]"],
     "nano_vs_mega_structure": SMALL + ["--set", "sweep.graph.rewire=[0.05]"],
     "who_drives": SMALL + ["--set", "sweep.campaign.virality=[0.03,0.07]"],
     "fatigue": SMALL + ["--set", "sweep.campaign.virality=[0.03,0.03,0.05]",
@@ -83,7 +85,7 @@ def _png(path: Path):
 def test_phase_and_nominal(results, tmp_path):
     prefix = tmp_path / "phase"
     _run([PYTHON, SCRIPTS / "plot_phase.py", results["nano_vs_mega_phase"], "--nominal",
-          results["nano_vs_mega_nominal"], "-o", prefix], tmp_path)
+          results["nano_vs_mega_nominal"], "--optimal", results["nano_vs_mega_phase_optimal"], "-o", prefix], tmp_path)
     for suffix in ("", "_curves", "_nominal"):
         _png(Path(f"{prefix}{suffix}.png"))
     import pandas as pd
@@ -93,6 +95,21 @@ def test_phase_and_nominal(results, tmp_path):
     # $5,000 buys no mega account: zero seeds, zero reach, and the ratio is not a number.
     cheap = t[(t.budget == 5000) & (t.strategy == "mega")]
     assert (cheap["seeds_mean"] == 0).all() and (cheap["reach_mean"] == 0).all()
+    # The optimal set, on the same graph at the viralities it was run for: each strategy's reach as
+    # a share of it, equal to the ratio of the two files' means.
+    best = pd.read_csv(f"{prefix}_optimal.csv")
+    assert list(best["virality"]) == [0.02, 0.02] and list(best["budget"]) == [5000, 50000]
+    for b in best.itertuples():
+        nano = t[(t.virality == b.virality) & (t.budget == b.budget) & (t.strategy == "nano")].iloc[0]
+        assert abs(b.nano_share - nano.reach_mean / b.optimal_reach) <= 1e-5 * b.nano_share
+        assert b.nano_share_low < b.nano_share < b.nano_share_high
+    # A phase file and an optimal file of another graph are refused.
+    other = _run([BIN, "sweep", EXPERIMENTS / "nano_vs_mega_phase_optimal.toml", "--out", tmp_path / "o.h5", "--quiet",
+                  *SWEEPS["nano_vs_mega_phase_optimal"], "--set", "seed=3"], tmp_path)
+    assert other.returncode == 0
+    p = subprocess.run([PYTHON, SCRIPTS / "plot_phase.py", results["nano_vs_mega_phase"], "--optimal", tmp_path / "o.h5",
+                        "-o", tmp_path / "x"], capture_output=True, text=True)
+    assert p.returncode != 0 and "another graph" in p.stderr
 
 
 def test_structure(results, tmp_path):
