@@ -43,14 +43,15 @@ void print_graph_summary(const SocialGraph& g, const GraphStats& s, double secon
               s.mean_degree, s.max_degree,
               g.dunbar_capped ? ", never above 150" : (", " + grouped(double(s.over_cap)) + " people above 150").c_str());
   const auto& c = s.mean_circle;
-  std::printf("circles            %.1f / %.1f / %.1f / %.1f ties, cumulative %.1f / %.1f / %.1f / %.1f\n", c[0], c[1],
-              c[2], c[3], c[0], c[0] + c[1], c[0] + c[1] + c[2], c[0] + c[1] + c[2] + c[3]);
+  std::printf("circles            %.1f / %.1f / %.1f / %.1f ties (cumulative %.1f, %.1f, %.1f)\n", c[0], c[1], c[2],
+              c[3], c[0] + c[1], c[0] + c[1] + c[2], c[0] + c[1] + c[2] + c[3]);
   std::printf("follower edges     %s (mean %.1f, max %s)\n", grouped(double(s.audience_edges)).c_str(),
               s.mean_followers, grouped(double(s.max_followers)).c_str());
   std::vector<std::int64_t> th(g.thresholds.min_followers.begin(), g.thresholds.min_followers.end());
   std::vector<std::uint64_t> counts(s.tier_counts.begin(), s.tier_counts.end());
-  std::printf("%s; ordinary %s\n", tiers_text(g.thresholds.rule, double(s.people), th, counts).c_str(),
-              grouped(double(s.tier_counts[0])).c_str());
+  std::printf("%s\n", tiers_text(g.thresholds.rule, double(s.people), th, counts).c_str());
+  std::printf("ordinary           %s people (fewer than %s followers)\n", grouped(double(s.tier_counts[0])).c_str(),
+              grouped(double(g.thresholds.min_followers[0])).c_str());
   if (s.clustering_sampled)
     std::printf("average clustering %.4f +/- %.4f (sampled over %s people)\n", s.clustering, s.clustering_se,
                 grouped(double(s.clustering_people)).c_str());
@@ -178,7 +179,7 @@ int cmd_info(const std::string& path, bool quiet) {
   const bool one_graph = f.exists("/graph");
   if (one_graph) {
     io::h5::Group g = f.open_group("/graph");
-    std::printf("graph         %s: %s people, %s strong ties, %s follower edges\n",
+    std::printf("graph         %s: %s people, %s strong ties,\n              %s follower edges\n",
                 g.attribute<std::string>("source").c_str(), grouped(double(g.attribute<std::uint64_t>("people"))).c_str(),
                 grouped(double(g.attribute<std::uint64_t>("strong_ties"))).c_str(),
                 grouped(double(g.attribute<std::uint64_t>("audience_edges"))).c_str());

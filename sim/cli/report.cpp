@@ -172,12 +172,13 @@ std::string annotate_tiers(const std::string& config, const io::h5::Group& g) {
   while (std::getline(in, line)) {
     if (!line.empty() && line[0] == '[') section = line;
     out += line;
-    if (section == "[tiers]")
+    if (section == "[tiers]") {
       for (std::size_t k = 0; k < 4 && k < th.size(); ++k)
-        if (line.rfind(std::string(kTierKeys[k]) + " = ", 0) == 0) {
-          out += "  # used: " + grouped(double(th[k])) + " followers";
-          if (rule == "automatic") out += std::string(" (the smaller of this and ") + kTierKeys[k] + "_fraction x people)";
-        }
+        if (line.rfind(std::string(kTierKeys[k]) + " = ", 0) == 0) out += "  # used: " + grouped(double(th[k]));
+      if (line.rfind("mode = ", 0) == 0)
+        out += "\n# used: the fewest followers of each tier in this graph" +
+               std::string(rule == "automatic" ? "\n# (automatic: the smaller of the key and its _fraction x people)" : "");
+    }
     out += '\n';
   }
   return out;

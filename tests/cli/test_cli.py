@@ -311,7 +311,7 @@ def test_default_experiment_runs_at_10000_people_with_notes_and_the_tiers_used(t
         assert len(line) < 80 or line.startswith("wrote "), line  # the table and tier lines; a path is a path
     info = run("info", str(out)).stdout
     assert expect in info
-    assert "mega = 1000000.0  # used: 1,000 followers (the smaller of this and mega_fraction x people)" in info
+    assert "mega = 1000000.0  # used: 1,000\n" in info and "mega_fraction = 0.1\n" in info
     quiet = run("info", str(out), "--quiet").stdout
     assert expect in quiet and "configuration:" not in quiet and "strategy" not in quiet
     # Without empty_ok the same is an error that says how to allow it.
