@@ -100,6 +100,24 @@ TEST_CASE("the README's key table is the schema's", "[experiment][readme]") {
   REQUIRE(readme.find(table) != std::string::npos);
 }
 
+TEST_CASE("the README shows the default experiment file as it is, and it parses", "[experiment][readme]") {
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path);
+    REQUIRE(in);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string readme = slurp(std::string(NANOREACH_SOURCE_DIR) + "/README.md");
+  const std::string file = slurp(std::string(NANOREACH_SOURCE_DIR) + "/experiments/nano_vs_mega.toml");
+  const std::string begin = "<!-- experiment:begin -->\n```toml\n", end = "```\n<!-- experiment:end -->";
+  const auto a = readme.find(begin), b = readme.find(end);
+  REQUIRE(a != std::string::npos);
+  REQUIRE(b != std::string::npos);
+  INFO("regenerate with: scripts/readme_keys.sh");
+  REQUIRE(readme.substr(a + begin.size(), b - a - begin.size()) == file);
+  const ExperimentSpec spec = spec_from_config(io::Config::parse(experiment_schema(), file, "nano_vs_mega.toml"));
+  REQUIRE(spec.strategies.size() >= 2);
+}
+
 TEST_CASE("bad values are errors naming the key and the line, before any output exists", "[experiment][errors]") {
   TempDir dir;
   const fs::path out = dir.path / "out.h5";
