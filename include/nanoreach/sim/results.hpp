@@ -19,6 +19,7 @@
 #include <span>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nanoreach/graph/stats.hpp"
@@ -77,9 +78,10 @@ CurveRows curve_rows(const std::vector<RunRecord>& runs);
 void append_block(io::h5::File& f, const std::string& strategy, ModelKind model, const std::vector<RunRecord>& runs,
                   bool curves, std::int64_t point = -1);
 
-// Writes /graph: statistics, generator parameters, and optionally the CSR arrays.
+// Writes /graph: statistics, generator parameters, and optionally the CSR arrays (offsets as int64).
+// `source` names what made the graph (default: the spec's source).
 void write_graph_group(io::h5::Group& root, const SocialGraph& g, const GraphStats& stats, const GraphSpec& spec,
-                       std::uint64_t seed, double build_seconds, bool save_graph);
+                       std::uint64_t seed, double build_seconds, bool save_graph, std::string_view source = {});
 
 // Reads a graph saved by write_graph_group(..., save_graph = true); tiers are recut by `rule`.
 SocialGraph read_saved_graph(const std::string& path, const TierRule& rule);
