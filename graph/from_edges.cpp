@@ -77,4 +77,23 @@ SocialGraph social_from_edges(node_t people, std::span<const node_t> src, std::s
   return g;
 }
 
+SocialGraph social_from_layers(node_t people, std::span<const node_t> strong_src, std::span<const node_t> strong_dst,
+                               std::span<const std::uint8_t> strong_circle, std::span<const node_t> audience_src,
+                               std::span<const node_t> audience_dst, const GraphSpec& spec) {
+  if (spec.circle < 1 || spec.circle > kCircles) throw ConfigError("graph.circle", "must be in 1..4");
+  check_edges(people, strong_src, strong_dst, strong_circle);
+  check_edges(people, audience_src, audience_dst, {});
+  const std::vector<std::uint8_t> uniform(strong_circle.empty() ? strong_src.size() : 0, spec.circle);
+  CsrBuildOptions sym;
+  sym.symmetrize = true;
+  SocialGraph g;
+  g.strong = build_csr(people, strong_src, strong_dst,
+                       strong_circle.empty() ? std::span<const std::uint8_t>(uniform) : strong_circle, sym);
+  g.audience = build_csr(people, audience_src, audience_dst);
+  g.dunbar_capped = false;
+  g.assign_tiers(spec.tiers);
+  g.check();
+  return g;
+}
+
 }  // namespace nanoreach

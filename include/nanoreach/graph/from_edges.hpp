@@ -21,4 +21,11 @@ SocialGraph social_from_edges(node_t people, std::span<const node_t> src, std::s
                               std::span<const std::uint8_t> circle, bool directed, const GraphSpec& spec,
                               std::uint64_t seed);
 
+// Both layers given apart (a graph exported by nanoreach, whose edges say which layer they are
+// in): strong ties (either direction, circles as above) and audience edges account -> follower, no
+// audience generated. The same checks; an audience edge that duplicates a strong tie is an Error.
+SocialGraph social_from_layers(node_t people, std::span<const node_t> strong_src, std::span<const node_t> strong_dst,
+                               std::span<const std::uint8_t> strong_circle, std::span<const node_t> audience_src,
+                               std::span<const node_t> audience_dst, const GraphSpec& spec);
+
 }  // namespace nanoreach

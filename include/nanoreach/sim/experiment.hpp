@@ -55,7 +55,8 @@ io::Config load_experiment_table(const toml::table& table, std::string_view orig
                                  std::optional<std::uint64_t> seed = {});
 
 // Typed experiment from a validated Config. Throws ConfigError (with the file line where known).
-ExperimentSpec spec_from_config(const io::Config& cfg);
+// need_strategies = false: an experiment without [[strategy]] is fine (one cascade from Python).
+ExperimentSpec spec_from_config(const io::Config& cfg, bool need_strategies = true);
 // Only the graph part ([graph], [audience], [tiers], seed): for `nanoreach graph`.
 GraphSpec graph_spec_from_config(const io::Config& cfg);
 
