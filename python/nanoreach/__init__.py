@@ -14,11 +14,27 @@ load_graph, load_points, file_info (nanoreach.h5). Errors: nanoreach.Error, Inpu
 from .errors import ConfigError, Error, InputError
 from .h5 import (ResultConfig, curve_groups, file_info, load_config, load_curves, load_graph, load_points, load_runs,
                  load_summary, read_table)
-from .api import TIERS, Cascade, Graph, Result, cascade, defaults, experiment_toml, export_csv, run
-from . import _core
 
-__version__ = _core.version
-git_revision = _core.git_revision
+_BINDINGS = ("TIERS", "Cascade", "Graph", "Result", "cascade", "defaults", "experiment_toml", "export_csv", "run")
+
+try:
+    from . import _core
+except ImportError as _missing:
+    # The source tree's python/ without a build: the reader works, the bindings say what is missing.
+    __version__ = "unknown (C++ core not built)"
+    git_revision = "unknown"
+
+    def __getattr__(name):
+        if name in _BINDINGS:
+            raise ImportError(f"nanoreach.{name} needs the C++ core nanoreach._core, which this copy of the package "
+                              f"lacks ({_missing}); install the package (pip install --no-build-isolation .) or use "
+                              f"build/python after scripts/build.sh")
+        raise AttributeError(f"module 'nanoreach' has no attribute {name!r}")
+else:
+    from .api import TIERS, Cascade, Graph, Result, cascade, defaults, experiment_toml, export_csv, run
+
+    __version__ = _core.version
+    git_revision = _core.git_revision
 
 __all__ = [
     "Cascade", "ConfigError", "Error", "Graph", "InputError", "Result", "ResultConfig", "TIERS", "cascade",

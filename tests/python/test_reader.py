@@ -2,7 +2,7 @@
 
 Runs `nanoreach run` ($NANOREACH_BIN) on a small experiment (20,000 people, 50 runs, strategies
 nano/micro/mega at equal budget plus 20 random people, models ic and sir) and checks, with
-scripts/nanoreach_h5.py:
+the package reader nanoreach.h5 (python/nanoreach/h5.py):
   - every documented root attribute, /graph, /runs, /summary and /curves/<strategy>/<model> exists;
   - /summary equals the statistics recomputed here from /runs with numpy/pandas (relative 1e-9);
   - cumulative curves end at each run's reach, one curve row per run;
@@ -31,8 +31,7 @@ sys.dont_write_bytecode = True  # keep scripts/ free of __pycache__
 REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = Path(os.environ.get("NANOREACH_SCRIPTS", REPO / "scripts")).resolve()
 NOTEBOOK = Path(os.environ.get("NANOREACH_NOTEBOOK", REPO / "experiments" / "nano_vs_mega.ipynb")).resolve()
-sys.path.insert(0, str(SCRIPTS))
-import nanoreach_h5 as nh5  # noqa: E402
+import nanoreach.h5 as nh5  # noqa: E402  (PYTHONPATH: the build tree's python/, set by ctest)
 
 PYTHON = "/usr/bin/python3"
 Z95 = 1.959963984540054
@@ -191,7 +190,7 @@ def test_graph_group(result):
 def test_runs_table(result, runs):
     with h5py.File(result, "r") as f:
         order = [str(c) for c in f["runs"].attrs["columns"]]
-        assert sorted(order) == sorted(f["runs"]), "the columns attribute lists every /runs dataset"
+        assert sorted(order + ["row"]) == sorted(f["runs"]), "the columns attribute lists every /runs column"
     assert list(runs.columns) == order
     assert not [c for c in RUNS_COLUMNS if c not in runs.columns]
     assert len(runs) == len(STRATEGIES) * len(MODELS) * RUNS
@@ -369,7 +368,7 @@ def run_script(*args, cwd=None):
 
 
 def test_reader_main_prints_summary(result):
-    r = run_script(SCRIPTS / "nanoreach_h5.py", result)
+    r = run_script("-m", "nanoreach.h5", result)
     assert r.returncode == 0, r.stderr
     assert "complete   yes" in r.stdout
     for s in STRATEGIES:
