@@ -114,19 +114,23 @@ class Graph:
         edges = list(G.edges(data=True))
         src = np.fromiter((index[u] for u, _, _ in edges), dtype=np.uint32, count=len(edges))
         dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.uint32, count=len(edges))
-        have_circle = bool(edges) and all("circle" in d for _, _, d in edges)
-        circles = np.fromiter((d["circle"] for _, _, d in edges), dtype=np.uint8, count=len(edges)) if have_circle else None
         if edges and all("kind" in d for _, _, d in edges):
             kinds = np.array([d["kind"] for _, _, d in edges])
             bad = set(kinds) - {"strong", "audience"}
             if bad:
                 raise ValueError(f"edge attribute 'kind' must be 'strong' or 'audience', got {sorted(bad)}")
             s, a = kinds == "strong", kinds == "audience"
+            strong = [d for _, _, d in edges if d["kind"] == "strong"]
+            strong_circles = None
+            if strong and all("circle" in d for d in strong):
+                strong_circles = np.fromiter((d["circle"] for d in strong), dtype=np.uint8, count=len(strong))
             if circle is not None:
                 experiment = _with_key(experiment, "graph", "circle", int(circle))
-            g = _core.Graph.from_layers(len(nodes), src[s], dst[s], circles[s] if circles is not None else None,
-                                        src[a], dst[a], _experiment(experiment), _seed(seed), "networkx")
+            g = _core.Graph.from_layers(len(nodes), src[s], dst[s], strong_circles, src[a], dst[a],
+                                        _experiment(experiment), _seed(seed), "networkx")
             return cls(_core_graph=g, _labels=nodes)
+        have_circle = bool(edges) and all("circle" in d for _, _, d in edges)
+        circles = np.fromiter((d["circle"] for _, _, d in edges), dtype=np.uint8, count=len(edges)) if have_circle else None
         return cls.from_edges(np.column_stack([src, dst]), people=len(nodes), directed=G.is_directed(),
                               circle=circles if circles is not None else circle, experiment=experiment, seed=seed,
                               nodes=nodes, source="networkx")
@@ -135,14 +139,22 @@ class Graph:
     def from_scipy(cls, matrix, directed=None, experiment=None, seed=None, circle=None):
         """A graph from a square scipy sparse matrix: every stored nonzero (i, j) is an edge i -> j.
 
-        directed=None decides by symmetry (a symmetric matrix is an undirected graph). Values are not
-        read; circle gives the ties' circle (see from_edges).
+        directed=None decides by symmetry (a symmetric matrix is an undirected graph). circle gives
+        the ties' circle (see from_edges); circle="values" reads each edge's circle (1..4) from the
+        matrix, as to_scipy("strong") writes it.
         """
         coo = matrix.tocoo()
         if coo.shape[0] != coo.shape[1]:
             raise ValueError(f"the matrix must be square, got shape {coo.shape}")
         keep = coo.data != 0
         rows, cols = coo.row[keep], coo.col[keep]
+        if isinstance(circle, str):
+            if circle != "values":
+                raise ValueError(f"circle must be a number 1..4, an array or 'values', got {circle!r}")
+            values = coo.data[keep]
+            if not np.isin(values, [1, 2, 3, 4]).all():
+                raise ValueError("circle='values': the matrix's values must be circles 1..4")
+            circle = values.astype(np.uint8)
         if directed is None:
             pattern = matrix.copy().astype(bool).astype(np.int8)
             directed = (pattern != pattern.T).nnz > 0
