@@ -10,6 +10,8 @@
 //   /curves/<strategy>/<model>     runs x steps: people who adopted at each step (0 after the end);
 //                                  rows in the order of that strategy and model's rows in /runs
 //   /curves/<strategy>/sir_infected  runs x steps: people infectious at each step (sir only)
+// layout.hpp adds a description (and units) to every dataset and the dimension scales that label the
+// rows of the tables and the axes of the curves, once a file is finished.
 // Summary statistics are a pure function of /runs (and the population size), so `nanoreach merge` and
 // readers recompute exactly what `nanoreach run` wrote.
 #pragma once
