@@ -330,7 +330,7 @@ def run(experiment=None, graph: Graph | None = None, threads: int | None = None,
         report = _core.run(_experiment(experiment), graph._g if graph is not None else None,
                            None if threads is None else int(threads), _seed(seed), os.fspath(out), bool(overwrite),
                            f"nanoreach.run (Python {sys.version.split()[0]})")
-    except BaseException:
+    except Exception:  # not KeyboardInterrupt: its message names the OUT.partial that keeps the finished runs
         if tmpdir is not None:
             shutil.rmtree(tmpdir, ignore_errors=True)
         raise

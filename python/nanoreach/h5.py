@@ -13,7 +13,7 @@ the reference; every dataset carries a `description` attribute, and `units` wher
                        1-D datasets (degree_hist, follower_bin_lo, follower_hist, tier_names,
                        tier_counts, circle_mean_ties); with output.save_graph also the CSR
                        arrays in /graph/strong, /graph/audience, /graph/tier (nanoreach.Graph.load
-                       reads them); offsets are int64 (uint64 in files before 0.2)
+                       reads them); offsets are int64 (uint64 in older files)
     /runs              a table: one row per run (strategy, model, run, seeds, cost, reach,
                        adopters, by_seed, by_ordinary .. by_mega, steps, ...)
     /summary           a table: one row per (strategy, model), statistics of /runs

@@ -321,6 +321,32 @@ def test_cascade_with_uniform_p():
     assert list(c.tree().successors(0)) == [1]
 
 
+def test_ctrl_c_stops_a_run_and_keeps_the_finished_runs(tmp_path):
+    """SIGINT during nr.run (the GIL released) stops at a run boundary: KeyboardInterrupt, OUT.partial."""
+    script = tmp_path / "interrupt.py"
+    out = tmp_path / "long.h5"
+    script.write_text(f"""
+import os, signal, sys, threading
+import h5py, nanoreach as nr
+exp = dict(graph=dict(people=20000), runs=dict(count=100000, batch=50),
+           strategy=[dict(name="r", kind="random", k=50)])
+threading.Timer(2.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+try:
+    nr.run(exp, out={str(out)!r}, threads=2)
+except KeyboardInterrupt as e:
+    print("interrupted:", e)
+    with h5py.File({str(out)!r} + ".partial", "r") as f:
+        print("complete", bool(f.attrs["complete"]), "runs", len(f["runs/run"]))
+    sys.exit(0)
+sys.exit("not interrupted")
+""")
+    r = subprocess.run([PYTHON, str(script)], capture_output=True, text=True, timeout=300, env=dict(os.environ))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "interrupted: finished runs are in" in r.stdout and "complete False" in r.stdout
+    runs = int(r.stdout.split("runs")[-1])
+    assert 0 < runs < 100000
+
+
 # ---------------------------------------------------------------------------------------------
 # Errors carry the program's messages
 
