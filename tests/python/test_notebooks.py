@@ -22,7 +22,7 @@ PYTHON = "/usr/bin/python3"
 def kernel_env(tmp_path_factory):
     """Environment for the kernel: the package on PYTHONPATH (ctest sets it), a python3 kernel spec."""
     from jupyter_client.kernelspec import KernelSpecManager
-    env = {"PYTHONDONTWRITEBYTECODE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    env = {"PYTHONDONTWRITEBYTECODE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     if "python3" not in KernelSpecManager().find_kernel_specs():
         prefix = tmp_path_factory.mktemp("jupyter")
         subprocess.run([PYTHON, "-m", "ipykernel", "install", "--prefix", str(prefix)], check=True, capture_output=True)
@@ -35,7 +35,7 @@ def execute(name, workdir, env, monkeypatch):
     from nbclient import NotebookClient
     for k, v in env.items():
         monkeypatch.setenv(k, v)
-    monkeypatch.delenv("MPLBACKEND", raising=False)
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # an inherited Agg would keep %matplotlib inline from drawing
     nb = nbformat.read(EXPERIMENTS / name, as_version=4)
     NotebookClient(nb, timeout=300, startup_timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(workdir)}}).execute()
