@@ -30,8 +30,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import nanoreach_h5 as nh5  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from nanoreach import h5 as nh5  # noqa: E402
 from plot_phase import COLORS, Z95, add_adopter_stats, people_of, ratio_ci, sweep_table  # noqa: E402
 
 SOURCES = ["by_seed", "by_ordinary", "by_nano", "by_micro", "by_macro", "by_mega"]

@@ -43,8 +43,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import nanoreach_h5 as nh5  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from nanoreach import h5 as nh5  # noqa: E402
 
 Z95 = 1.959963984540054
 COLORS = {"nano": "#1b9e77", "micro": "#7570b3", "macro": "#e7298a", "mega": "#d95f02",
@@ -68,7 +68,7 @@ def sweep_table(path) -> pd.DataFrame:
 def graph_tiers(path) -> dict:
     """{tier: (people, fewest followers)} of the (first) graph of a result or sweep file.
 
-    nanoreach_h5.load_graph reads /graph only; a sweep stores /graphs/<g>, one per distinct graph."""
+    nanoreach.load_graph reads /graph only; a sweep stores /graphs/<g>, one per distinct graph."""
     import h5py
     with h5py.File(path, "r") as f:
         g = f["graph"] if "graph" in f else f["graphs"][sorted(f["graphs"], key=int)[0]]

@@ -18,6 +18,10 @@ PACKAGES=(
   # Python side: reader, plots, notebook tests
   python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-pytest
   python3-nbclient python3-nbformat python3-ipykernel
+  # Python package: bindings (pybind11), pip install from the checkout, graphs to and from
+  # networkx and scipy, result files through xarray + h5netcdf
+  pybind11-dev python3-dev python3-pip python3-setuptools python3-wheel python3-venv
+  python3-scipy python3-networkx python3-xarray python3-h5netcdf
 )
 
 missing=()

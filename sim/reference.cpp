@@ -1,4 +1,6 @@
-// Reference implementations (see the header). Written for clarity, not speed.
+// Reference implementations (see the header). Written for clarity, not speed. Each activation is
+// noted where it happens (seeds, then people in the order the plain queue or step loop reaches
+// them), which is the trace nanoreach.cascade() hands to Python.
 #include "nanoreach/sim/reference.hpp"
 
 #include <algorithm>
@@ -50,7 +52,15 @@ std::vector<node_t> distinct_seeds(const CascadeInput& in, node_t n, std::vector
   return seeds;
 }
 
-RunResult reference_ic(const Exposure& ex, const CascadeInput& in) {
+// Records an activation in the trace, when there is one.
+void note(CascadeTrace* trace, node_t v, std::uint32_t step, node_t by) {
+  if (!trace) return;
+  trace->people.push_back(v);
+  trace->step.push_back(step);
+  trace->activator.push_back(by);
+}
+
+RunResult reference_ic(const Exposure& ex, const CascadeInput& in, CascadeTrace* trace) {
   const SocialGraph& g = ex.graph();
   const node_t n = g.people();
   RunResult r;
@@ -63,6 +73,7 @@ RunResult reference_ic(const Exposure& ex, const CascadeInput& in) {
     reached[s] = 1;
     queue.push_back(s);
     ++per_step[0];
+    note(trace, s, 0, kNoNode);
   }
   r.seeds = static_cast<std::uint32_t>(seeds.size());
   while (!queue.empty()) {
@@ -90,6 +101,7 @@ RunResult reference_ic(const Exposure& ex, const CascadeInput& in) {
       if (per_step.size() <= step[v]) per_step.resize(step[v] + 1, 0);
       ++per_step[step[v]];
       ++r.activated_by[origin_code(g, is_seed, u)];
+      note(trace, v, step[v], u);
       queue.push_back(v);
     }
   }
@@ -109,7 +121,7 @@ std::optional<double> contact_weight(const Exposure& ex, const Model& m, node_t 
   return std::nullopt;
 }
 
-RunResult reference_threshold(const Exposure& ex, const Model& m, const CascadeInput& in) {
+RunResult reference_threshold(const Exposure& ex, const Model& m, const CascadeInput& in, CascadeTrace* trace) {
   const SocialGraph& g = ex.graph();
   const node_t n = g.people();
   RunResult r;
@@ -119,7 +131,10 @@ RunResult reference_threshold(const Exposure& ex, const Model& m, const CascadeI
   // Activation order: step 0 in the seeds' order, later steps in id order.
   std::vector<std::vector<node_t>> by_step = {seeds};
   std::vector<char> active(n, 0);
-  for (node_t s : seeds) active[s] = 1;
+  for (node_t s : seeds) {
+    active[s] = 1;
+    note(trace, s, 0, kNoNode);
+  }
   std::vector<double> need(n);
   for (node_t v = 0; v < n; ++v) need[v] = threshold_needed(m, in.key, in.run, v);
   std::vector<std::uint32_t> per_step = {r.seeds};
@@ -137,6 +152,7 @@ RunResult reference_threshold(const Exposure& ex, const Model& m, const CascadeI
           if (acc >= need[v]) {
             now.push_back(v);
             ++r.activated_by[origin_code(g, is_seed, u)];
+            note(trace, v, t, u);
             adopted = true;
             break;
           }
@@ -155,7 +171,7 @@ RunResult reference_threshold(const Exposure& ex, const Model& m, const CascadeI
   return r;
 }
 
-RunResult reference_sir(const Exposure& ex, const Model& m, const CascadeInput& in) {
+RunResult reference_sir(const Exposure& ex, const Model& m, const CascadeInput& in, CascadeTrace* trace) {
   const SocialGraph& g = ex.graph();
   const node_t n = g.people();
   enum State : char { S, I, R };
@@ -174,7 +190,8 @@ RunResult reference_sir(const Exposure& ex, const Model& m, const CascadeInput& 
   const double gamma = m.sir_params().recovery;
   const std::uint32_t cap = std::max<std::uint32_t>(1, in.max_steps);
 
-  auto infect = [&](node_t u, std::uint32_t t) {
+  auto infect = [&](node_t u, std::uint32_t t, node_t by) {
+    note(trace, u, t, by);
     state[u] = I;
     infected_at[u] = t;
     order.push_back(u);
@@ -195,7 +212,7 @@ RunResult reference_sir(const Exposure& ex, const Model& m, const CascadeInput& 
     r.examined += g.strong.degree(u) + g.audience.degree(u);
   };
 
-  for (node_t s : seeds) infect(s, 0);
+  for (node_t s : seeds) infect(s, 0, kNoNode);
   std::vector<std::uint32_t> per_step = {r.seeds};
   r.infected.push_back(r.seeds);
   std::uint64_t recovered = 0;
@@ -209,7 +226,7 @@ RunResult reference_sir(const Exposure& ex, const Model& m, const CascadeInput& 
       anyone_infectious = true;
       for (const Planned& p : plan[u])
         if (infected_at[u] + p.delay == t && state[p.v] == S) {
-          infect(p.v, t);
+          infect(p.v, t, u);
           ++new_cases;
           ++r.activated_by[origin_code(g, is_seed, u)];
         }
@@ -234,11 +251,12 @@ RunResult reference_sir(const Exposure& ex, const Model& m, const CascadeInput& 
 
 }  // namespace
 
-RunResult reference_simulate(const Exposure& ex, const Model& m, const CascadeInput& in) {
+RunResult reference_simulate(const Exposure& ex, const Model& m, const CascadeInput& in, CascadeTrace* trace) {
+  if (trace) *trace = CascadeTrace{};
   switch (m.kind()) {
-    case ModelKind::ic: return reference_ic(ex, in);
-    case ModelKind::threshold: return reference_threshold(ex, m, in);
-    case ModelKind::sir: return reference_sir(ex, m, in);
+    case ModelKind::ic: return reference_ic(ex, in, trace);
+    case ModelKind::threshold: return reference_threshold(ex, m, in, trace);
+    case ModelKind::sir: return reference_sir(ex, m, in, trace);
   }
   return {};
 }

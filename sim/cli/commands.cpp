@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "nanoreach/sim/analytics.hpp"
+#include "nanoreach/sim/layout.hpp"
 #include "nanoreach/sim/runner.hpp"
 #include "report.hpp"
 #include "terminal.hpp"
@@ -20,15 +21,10 @@ std::atomic<bool> g_stop{false};
 namespace {
 
 io::Config load_config(const Common& c) {
-  std::vector<std::string> sets = c.sets;
-  if (c.seed >= 0) sets.push_back("seed=" + std::to_string(c.seed));
   if (c.threads > 0) omp_set_num_threads(c.threads);
-  if (c.config.empty()) {
-    io::Config cfg = io::Config::defaults(experiment_schema());
-    for (const std::string& s : sets) cfg.apply_override(s);
-    return cfg;
-  }
-  return io::Config::parse_file(experiment_schema(), c.config, sets);
+  std::optional<std::uint64_t> seed;
+  if (c.seed >= 0) seed = static_cast<std::uint64_t>(c.seed);
+  return load_experiment(c.config, c.sets, seed);
 }
 
 std::string default_out(const Common& c, const char* fallback) {
@@ -121,6 +117,7 @@ int cmd_graph(const Common& c, bool save_graph, bool spectral) {
       g.set_attribute("critical_p_strong", critical_probability(strong.lambda));
       g.set_attribute("critical_p_combined", critical_probability(combined.lambda));
     }
+    finish_layout(f);
     f.set_attribute("end_time", utc_now());
     f.set_attribute("complete", true);
   }

@@ -38,5 +38,6 @@ int cmd_bench(const Common& c, const std::string& graph, int cascades, int imm_k
 int cmd_sweep(const Common& c, const std::string& shard, bool resume);
 int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bool force, bool quiet);
 int cmd_keys_markdown();
+int cmd_export(const std::string& file, const std::string& format, const std::string& out, bool force, bool quiet);
 
 }  // namespace nanoreach::cli

@@ -90,6 +90,16 @@ int main(int argc, char** argv) {
   bool merge_quiet = false;
   merge->add_flag("--quiet", merge_quiet, "no table (an incomplete merge still says why)");
 
+  auto* exp = app.add_subcommand("export", "write a result file's tables and curves as CSV");
+  std::string export_file, export_format = "csv", export_out;
+  bool export_force = false, export_quiet = false;
+  exp->add_option("file", export_file, "result file (HDF5)")->required()->check(CLI::ExistingFile);
+  exp->add_option("--format", export_format, "output format (csv)")->check(CLI::IsMember({"csv"}));
+  exp->add_option("--out", export_out, "directory for the CSV files")
+      ->required();
+  exp->add_flag("--force", export_force, "overwrite existing CSV files");
+  exp->add_flag("--quiet", export_quiet, "do not list the files written");
+
   CLI11_PARSE(app, argc, argv);
 
   struct sigaction sa {};
@@ -109,6 +119,7 @@ int main(int argc, char** argv) {
     if (*bench) return cmd_bench(c, bench_graph, cascades, imm_k);
     if (*sweep) return cmd_sweep(c, shard, resume);
     if (*merge) return cmd_merge(shards, merge_out, merge_force, merge_quiet);
+    if (*exp) return cmd_export(export_file, export_format, export_out, export_force, export_quiet);
   } catch (const nanoreach::Interrupted& e) {
     std::fprintf(stderr, "nanoreach: %s\n", e.what());
     return 130;

@@ -14,6 +14,17 @@ namespace h5 = io::h5;
 
 namespace {
 constexpr const char* kByNames[kAttribution] = {"by_ordinary", "by_nano", "by_micro", "by_macro", "by_mega", "by_seed"};
+
+constexpr const char* kAudienceDirection =
+    "account -> follower: row u of the audience layer lists the people who follow u (a message posted by u reaches them)";
+
+// CSR offsets as signed 64-bit numbers in the file, so that numpy's np.diff and np.repeat need no
+// cast. Offsets never reach 2^63, and the signed and unsigned forms of a type may alias each other,
+// so the same memory is written without a copy. Readers accept both forms (old files hold uint64).
+std::span<const std::int64_t> signed_offsets(const Csr& layer) {
+  const auto& o = layer.offsets();
+  return {reinterpret_cast<const std::int64_t*>(o.data()), o.size()};
+}
 }
 
 io::h5::Table runs_rows(const std::string& strategy, ModelKind model, const std::vector<RunRecord>& runs,
@@ -264,9 +275,9 @@ void append_block(io::h5::File& f, const std::string& strategy, ModelKind model,
 }
 
 void write_graph_group(io::h5::Group& root, const SocialGraph& g, const GraphStats& s, const GraphSpec& spec,
-                       std::uint64_t seed, double build_seconds, bool save_graph) {
+                       std::uint64_t seed, double build_seconds, bool save_graph, std::string_view source) {
   h5::Group gr = root.require_group("graph");
-  gr.set_attribute("source", source_name(spec.source));
+  gr.set_attribute("source", source.empty() ? std::string_view(source_name(spec.source)) : source);
   gr.set_attribute("seed", static_cast<unsigned long long>(seed));
   gr.set_attribute("people", static_cast<unsigned long long>(s.people));
   gr.set_attribute("strong_ties", static_cast<unsigned long long>(s.strong_ties));
@@ -310,14 +321,17 @@ void write_graph_group(io::h5::Group& root, const SocialGraph& g, const GraphSta
   gr.write_array("tier_counts", std::span<const std::uint64_t>(s.tier_counts.data(), s.tier_counts.size()));
   gr.write_array("circle_mean_ties", std::span<const double>(s.mean_circle.data(), s.mean_circle.size()));
 
+  gr.set_attribute("audience_direction", kAudienceDirection);
   if (save_graph) {
     h5::ArrayOptions packed;
     packed.gzip = 1;
-    gr.write_array("strong/offsets", std::span<const std::uint64_t>(g.strong.offsets()), packed);
+    gr.write_array("strong/offsets", signed_offsets(g.strong), packed);
     gr.write_array("strong/targets", std::span<const std::uint32_t>(g.strong.targets()));
     gr.write_array("strong/circle", std::span<const std::uint8_t>(g.strong.attr()), packed);
-    gr.write_array("audience/offsets", std::span<const std::uint64_t>(g.audience.offsets()), packed);
+    gr.write_array("audience/offsets", signed_offsets(g.audience), packed);
     gr.write_array("audience/targets", std::span<const std::uint32_t>(g.audience.targets()));
+    gr.open_group("strong").set_attribute("direction", "undirected: each tie is stored both ways, u -> v and v -> u");
+    gr.open_group("audience").set_attribute("direction", kAudienceDirection);
     std::vector<std::uint8_t> tier(g.tier.size());
     for (std::size_t i = 0; i < tier.size(); ++i) tier[i] = static_cast<std::uint8_t>(g.tier[i]);
     gr.write_array("tier", std::span<const std::uint8_t>(tier), packed);

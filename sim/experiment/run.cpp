@@ -7,6 +7,7 @@
 
 #include "nanoreach/sim/analytics.hpp"
 #include "nanoreach/sim/imm.hpp"
+#include "nanoreach/sim/layout.hpp"
 #include "nanoreach/sim/runner.hpp"
 
 namespace nanoreach {
@@ -31,6 +32,9 @@ std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::u
   }
   b->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   b->stats = compute_stats(b->graph, seed, 20000, [&](double done) { report("statistics", done); });
+  b->spec = spec;
+  b->seed = seed;
+  b->source = source_name(spec.source);
   return b;
 }
 
@@ -109,7 +113,9 @@ RunReport run_experiment(const io::Config& cfg, const RunOptions& o) {
   if (std::filesystem::exists(o.out) && !o.force)
     throw InputError(o.out.string() + " already exists; pass --force to overwrite it");
 
-  const auto built = build_experiment_graph(spec.graph, spec.seed, o.graph_progress);
+  std::unique_ptr<BuiltGraph> own;
+  if (!o.graph) own = build_experiment_graph(spec.graph, spec.seed, o.graph_progress);
+  const BuiltGraph* built = o.graph ? o.graph : own.get();
   stage("preparing " + std::to_string(spec.strategies.size()) + " strategies");
   const auto bound = bind_campaign(built->graph, spec, cfg);
   if (o.note)
@@ -121,7 +127,8 @@ RunReport run_experiment(const io::Config& cfg, const RunOptions& o) {
   {
     h5::File f = h5::File::create(partial, h5::IfExists::Truncate);
     write_root_attributes(f, cfg, spec, o, start_time);
-    write_graph_group(f, built->graph, built->stats, spec.graph, spec.seed, built->seconds, spec.save_graph);
+    write_graph_group(f, built->graph, built->stats, built->spec, built->seed, built->seconds, spec.save_graph,
+                      built->source);
     f.flush();
 
     ScratchPool scratch;
@@ -149,6 +156,7 @@ RunReport run_experiment(const io::Config& cfg, const RunOptions& o) {
     const h5::Table runs = f.exists("/runs") ? f.read_table("/runs") : h5::Table();
     report.summary = summarize(runs, summary_context(spec, built->stats));
     f.write_table("/summary", report.summary);
+    finish_layout(f);
     f.set_attribute("end_time", utc_now());
     report.complete = !stopped;
     f.set_attribute("complete", report.complete);

@@ -155,7 +155,7 @@ GraphSpec graph_part(const io::Config& cfg) {
   return g;
 }
 
-ExperimentSpec whole(const io::Config& cfg) {
+ExperimentSpec whole(const io::Config& cfg, bool need_strategies) {
   ExperimentSpec e;
   e.seed = static_cast<std::uint64_t>(cfg.get_int("seed"));
   e.graph = graph_part(cfg);
@@ -256,16 +256,16 @@ ExperimentSpec whole(const io::Config& cfg) {
       throw ConfigError(key + ".reach", "is required (positive) for kind = \"nominal_reach\"");
     e.strategies.push_back(std::move(s));
   }
-  if (e.strategies.empty())
+  if (e.strategies.empty() && need_strategies)
     throw ConfigError("strategy", "the experiment has no [[strategy]]; add at least one (see --print-defaults)");
   return e;
 }
 
 }  // namespace
 
-ExperimentSpec spec_from_config(const io::Config& cfg) {
+ExperimentSpec spec_from_config(const io::Config& cfg, bool need_strategies) {
   try {
-    return whole(cfg);
+    return whole(cfg, need_strategies);
   } catch (const ConfigError& e) {
     throw with_line(cfg, e);
   }

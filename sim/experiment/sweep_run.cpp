@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "mpi.hpp"
+#include "nanoreach/sim/layout.hpp"
 #include "nanoreach/sim/runner.hpp"
 #include "nanoreach/sim/sweep.hpp"
 
@@ -323,6 +324,7 @@ SweepReport assemble(const Assembly& a, std::vector<PointSource*> sources, const
     };
     rep.summary = summarize(runs, ctx);
     f.write_table("/summary", rep.summary);
+    finish_layout(f);
     rep.complete = rep.points_done == rep.points;
     f.set_attribute("end_time", utc_now());
     f.set_attribute("complete", rep.complete);

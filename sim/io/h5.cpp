@@ -8,8 +8,11 @@
 // and then fail remove it again, and a failed table append shrinks the columns already extended,
 // so a retry starts from a consistent file.
 // Follows the HDF5 1.10 user guide (chunking, filters, variable-length strings) and h5py's
-// conventions for strings and booleans so that Python reads what we write without help.
+// conventions for strings and booleans so that Python reads what we write without help; dimension
+// scales come from HDF5's high-level library (H5DS), which is what netCDF-4 readers look for.
 #include "nanoreach/io/h5.hpp"
+
+#include <hdf5_hl.h>
 
 #include <algorithm>
 #include <cstring>
@@ -1104,6 +1107,31 @@ double Object::attribute<double>(std::string_view name) const {
 std::vector<hsize_t> Dataset::shape() const {
   quiet();
   return dims_of(id(), {id(), "", "dataset"});
+}
+
+void Dataset::make_scale(std::string_view name) {
+  quiet();
+  std::string n(name);
+  if (H5DSset_scale(id(), n.c_str()) < 0)
+    fail({id(), "", "dataset"}, "cannot make a dimension scale '" + n + "' of");
+}
+
+void Dataset::attach_scale(const Dataset& scale, unsigned dim) {
+  quiet();
+  htri_t attached = H5DSis_attached(id(), scale.id(), dim);
+  if (attached < 0)
+    fail({id(), "", "dataset"}, "cannot inspect the dimension scales of");
+  if (attached > 0) return;
+  if (H5DSattach_scale(id(), scale.id(), dim) < 0)
+    fail({id(), "", "dataset"},
+         "cannot attach the dimension scale '" + scale.path() + "' to dimension " + std::to_string(dim) + " of");
+}
+
+bool Dataset::is_scale() const {
+  quiet();
+  htri_t s = H5DSis_scale(id());
+  if (s < 0) fail({id(), "", "dataset"}, "cannot inspect");
+  return s > 0;
 }
 
 // =============================================================================================

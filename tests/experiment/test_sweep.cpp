@@ -76,7 +76,8 @@ Datasets read(const fs::path& p) {
   d.summary = f.read_table("/summary");
   for (const std::string& s : f.open_group("/curves").children())
     for (const std::string& m : f.open_group("/curves/" + s).children())
-      d.curves["/curves/" + s + "/" + m] = f.read_matrix<std::uint32_t>("/curves/" + s + "/" + m);
+      if (!f.open_dataset("/curves/" + s + "/" + m).is_scale())  // the <m>_run / <m>_step axis labels
+        d.curves["/curves/" + s + "/" + m] = f.read_matrix<std::uint32_t>("/curves/" + s + "/" + m);
   d.graphs = f.open_group("/graphs").children();
   return d;
 }

@@ -2,14 +2,13 @@
 
 Runs `nanoreach run` ($NANOREACH_BIN) on a small experiment (20,000 people, 50 runs, strategies
 nano/micro/mega at equal budget plus 20 random people, models ic and sir) and checks, with
-scripts/nanoreach_h5.py:
+the package reader nanoreach.h5 (python/nanoreach/h5.py):
   - every documented root attribute, /graph, /runs, /summary and /curves/<strategy>/<model> exists;
   - /summary equals the statistics recomputed here from /runs with numpy/pandas (relative 1e-9);
   - cumulative curves end at each run's reach, one curve row per run;
   - --threads 1 and --threads 2 with the same seed give identical /runs, /curves and /summary;
   - the reader copes with a sweep's `point` column and /points table;
   - scripts/plot_reach.py writes a PNG and refuses missing or incomplete files;
-  - experiments/nano_vs_mega.ipynb executes with nbclient (kernel python3).
 Run by ctest (tests/python/CMakeLists.txt sets NANOREACH_BIN, NANOREACH_SCRIPTS); by hand:
     NANOREACH_BIN=build/nanoreach /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python
 """
@@ -30,9 +29,7 @@ import pytest
 sys.dont_write_bytecode = True  # keep scripts/ free of __pycache__
 REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = Path(os.environ.get("NANOREACH_SCRIPTS", REPO / "scripts")).resolve()
-NOTEBOOK = Path(os.environ.get("NANOREACH_NOTEBOOK", REPO / "experiments" / "nano_vs_mega.ipynb")).resolve()
-sys.path.insert(0, str(SCRIPTS))
-import nanoreach_h5 as nh5  # noqa: E402
+import nanoreach.h5 as nh5  # noqa: E402  (PYTHONPATH: the build tree's python/, set by ctest)
 
 PYTHON = "/usr/bin/python3"
 Z95 = 1.959963984540054
@@ -191,7 +188,7 @@ def test_graph_group(result):
 def test_runs_table(result, runs):
     with h5py.File(result, "r") as f:
         order = [str(c) for c in f["runs"].attrs["columns"]]
-        assert sorted(order) == sorted(f["runs"]), "the columns attribute lists every /runs dataset"
+        assert sorted(order + ["row"]) == sorted(f["runs"]), "the columns attribute lists every /runs column"
     assert list(runs.columns) == order
     assert not [c for c in RUNS_COLUMNS if c not in runs.columns]
     assert len(runs) == len(STRATEGIES) * len(MODELS) * RUNS
@@ -369,7 +366,7 @@ def run_script(*args, cwd=None):
 
 
 def test_reader_main_prints_summary(result):
-    r = run_script(SCRIPTS / "nanoreach_h5.py", result)
+    r = run_script("-m", "nanoreach.h5", result)
     assert r.returncode == 0, r.stderr
     assert "complete   yes" in r.stdout
     for s in STRATEGIES:
@@ -388,6 +385,7 @@ def test_plot_reach_writes_png(result, tmp_path):
 def test_plot_reach_headline_tiers_and_labels(result, summary):
     """What plot_reach writes into the figure: the nano / mega ratio with its delta-method CI, the
     tier thresholds /graph holds, and curve labels that never sit closer than the gap asked for."""
+    sys.path.insert(0, str(SCRIPTS))
     import plot_reach
     ic = summary[summary["model"] == "ic"]
     ratio, low, high = plot_reach._ratio(ic, "nano", "mega")
@@ -417,43 +415,3 @@ def test_plot_reach_refuses_bad_input(result, tmp_path):
     assert not (tmp_path / "x.png").exists()
     r = run_script(SCRIPTS / "plot_reach.py", result, "-o", tmp_path / "x.png", "--model", "threshold")
     assert r.returncode != 0 and "threshold" in r.stderr
-
-
-# ---------------------------------------------------------------------------------------------
-# The notebook
-
-def test_committed_notebook_has_no_outputs():
-    import nbformat
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    nbformat.validate(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, "clear the notebook's outputs"
-
-
-def test_notebook_executes(result, tmp_path, monkeypatch):
-    import nbformat
-    from jupyter_client.kernelspec import KernelSpecManager
-    from nbclient import NotebookClient
-
-    if "python3" not in KernelSpecManager().find_kernel_specs():
-        prefix = tmp_path / "jupyter"
-        subprocess.run([PYTHON, "-m", "ipykernel", "install", "--prefix", str(prefix)], check=True,
-                       capture_output=True)
-        monkeypatch.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
-    work = tmp_path / "nb"
-    work.mkdir()
-    shutil.copy(result, work / "nano_vs_mega.h5")  # the notebook's default file name
-    monkeypatch.delenv("NANOREACH_RESULT", raising=False)
-    monkeypatch.setenv("NANOREACH_SCRIPTS", str(SCRIPTS))
-    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
-    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(nb, timeout=300, startup_timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(work)}}).execute()
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
-    images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) >= 3, f"{len(images)} figures"
-    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
-    assert "nano_vs_mega.h5" in text

@@ -236,6 +236,14 @@ class Dataset : public Object {
  public:
   using Object::Object;
   std::vector<hsize_t> shape() const;  // {} for a scalar dataset
+
+  // Dimension scales (HDF5's high-level DS API, the way netCDF-4, h5netcdf and xarray name axes):
+  // make_scale turns this dataset into the scale of the dimension `name` (replacing an earlier
+  // name); attach_scale labels dimension `dim` of this dataset with `scale` (a no-op when it is
+  // attached already). Error when HDF5 refuses (a scale cannot label itself or another scale).
+  void make_scale(std::string_view name);
+  void attach_scale(const Dataset& scale, unsigned dim);
+  bool is_scale() const;
 };
 
 class Group : public Object {

@@ -7,7 +7,10 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -38,8 +41,22 @@ struct ExperimentSpec {
 
 std::shared_ptr<const io::Schema> experiment_schema();
 
+// An experiment as the program and the Python bindings read it: a file (an empty path: every key at
+// its default), TOML text or an already parsed TOML table (a Python dict), then `overrides`
+// ("key=value", as --set) in order, then `seed` (as --seed). Throws ConfigError / InputError.
+io::Config load_experiment(const std::filesystem::path& file, const std::vector<std::string>& overrides = {},
+                           std::optional<std::uint64_t> seed = {});
+io::Config load_experiment_text(std::string_view text, std::string_view source_name,
+                                const std::vector<std::string>& overrides = {},
+                                std::optional<std::uint64_t> seed = {});
+// `origin` names the table in messages ("the experiment dict").
+io::Config load_experiment_table(const toml::table& table, std::string_view origin,
+                                 const std::vector<std::string>& overrides = {},
+                                 std::optional<std::uint64_t> seed = {});
+
 // Typed experiment from a validated Config. Throws ConfigError (with the file line where known).
-ExperimentSpec spec_from_config(const io::Config& cfg);
+// need_strategies = false: an experiment without [[strategy]] is fine (one cascade from Python).
+ExperimentSpec spec_from_config(const io::Config& cfg, bool need_strategies = true);
 // Only the graph part ([graph], [audience], [tiers], seed): for `nanoreach graph`.
 GraphSpec graph_spec_from_config(const io::Config& cfg);
 

@@ -8,10 +8,25 @@
 // identical results. Never use these for real work: they are O(N) per step or worse.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include "nanoreach/sim/engine.hpp"
 
 namespace nanoreach {
 
-RunResult reference_simulate(const Exposure& ex, const Model& m, const CascadeInput& in);
+// Who activated whom in one run: every active person once, in the order of activation (the seeds
+// first, at step 0, activator kNoNode; then step by step), with their step and their activator (for
+// sir: who infected them).
+struct CascadeTrace {
+  std::vector<node_t> people;
+  std::vector<std::uint32_t> step;
+  std::vector<node_t> activator;
+};
+
+// One run; with `trace`, also who activated whom (the engine keeps no such record, which is why
+// nanoreach.cascade() runs here: the result is the engine's, toss for toss).
+RunResult reference_simulate(const Exposure& ex, const Model& m, const CascadeInput& in,
+                             CascadeTrace* trace = nullptr);
 
 }  // namespace nanoreach

@@ -10,6 +10,8 @@
 //   /curves/<strategy>/<model>     runs x steps: people who adopted at each step (0 after the end);
 //                                  rows in the order of that strategy and model's rows in /runs
 //   /curves/<strategy>/sir_infected  runs x steps: people infectious at each step (sir only)
+// layout.hpp adds a description (and units) to every dataset and the dimension scales that label the
+// rows of the tables and the axes of the curves, once a file is finished.
 // Summary statistics are a pure function of /runs (and the population size), so `nanoreach merge` and
 // readers recompute exactly what `nanoreach run` wrote.
 #pragma once
@@ -19,6 +21,7 @@
 #include <span>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nanoreach/graph/stats.hpp"
@@ -77,9 +80,10 @@ CurveRows curve_rows(const std::vector<RunRecord>& runs);
 void append_block(io::h5::File& f, const std::string& strategy, ModelKind model, const std::vector<RunRecord>& runs,
                   bool curves, std::int64_t point = -1);
 
-// Writes /graph: statistics, generator parameters, and optionally the CSR arrays.
+// Writes /graph: statistics, generator parameters, and optionally the CSR arrays (offsets as int64).
+// `source` names what made the graph (default: the spec's source).
 void write_graph_group(io::h5::Group& root, const SocialGraph& g, const GraphStats& stats, const GraphSpec& spec,
-                       std::uint64_t seed, double build_seconds, bool save_graph);
+                       std::uint64_t seed, double build_seconds, bool save_graph, std::string_view source = {});
 
 // Reads a graph saved by write_graph_group(..., save_graph = true); tiers are recut by `rule`.
 SocialGraph read_saved_graph(const std::string& path, const TierRule& rule);

@@ -13,17 +13,25 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 
 #include "nanoreach/graph/stats.hpp"
 #include "nanoreach/io/h5.hpp"
 #include "nanoreach/sim/experiment.hpp"
+#include "nanoreach/sim/reference.hpp"
 #include "nanoreach/sim/results.hpp"
 
 namespace nanoreach {
 
+struct BuiltGraph;
+
 struct RunOptions {
   std::filesystem::path out;
+  // A graph built beforehand (the Python bindings' Graph) instead of the experiment's [graph],
+  // [audience] and [tiers]; /graph then describes it (its own spec, seed and source).
+  const BuiltGraph* graph = nullptr;
   bool force = false;
   std::string command_line;
   int mpi_ranks = 1;
@@ -43,12 +51,17 @@ struct RunReport {
 
 RunReport run_experiment(const io::Config& cfg, const RunOptions& options);
 
-// The graph of an experiment, with its statistics and build time. progress hears build_graph's
-// stages (or "reading the saved graph"), then "statistics".
+// The graph of an experiment, with its statistics, build time and what made it: the spec and seed
+// it was built from and the `source` written to /graph (the spec's source name, or where the
+// bindings got it: "networkx", "scipy", "edges"). progress hears build_graph's stages (or "reading
+// the saved graph"), then "statistics".
 struct BuiltGraph {
   SocialGraph graph;
   GraphStats stats;
   double seconds = 0;
+  GraphSpec spec;
+  std::uint64_t seed = 0;
+  std::string source;
 };
 std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::uint64_t seed,
                                                    const BuildProgress& progress = {});
@@ -61,6 +74,19 @@ struct BoundCampaign {
   std::vector<std::string> notes;  // "strategy mega: ..." for each strategy with a note()
 };
 std::unique_ptr<BoundCampaign> bind_campaign(const SocialGraph& g, const ExperimentSpec& spec, const io::Config& cfg);
+
+// One cascade with who activated whom (the bindings' nanoreach.cascade): the experiment's campaign,
+// model parameters and runs.max_steps on `g` (or, with `p`, every edge at probability p: virality p,
+// trust, circle weights, engagement and affinity 1), the streams of run `run` under the experiment's
+// seed, exactly as run_monte_carlo draws them; seeds carry the campaign's sponsored-post fatigue.
+// Computed by the reference implementation (reference.hpp), which agrees with the engine toss for
+// toss: O(N) per step, for teaching-sized graphs. ConfigError ("p") for p outside [0, 1].
+struct TracedCascade {
+  RunResult result;
+  CascadeTrace trace;
+};
+TracedCascade trace_cascade(const SocialGraph& g, const ExperimentSpec& spec, ModelKind model,
+                            std::span<const node_t> seeds, std::optional<double> p, std::uint32_t run);
 
 // Root attributes every result file carries.
 void write_root_attributes(io::h5::File& f, const io::Config& cfg, const ExperimentSpec& spec,

@@ -1,9 +1,9 @@
-#!/usr/bin/python3
 """Reads nanoreach result files (HDF5) into pandas: runs, summary, curves, config, graph, points.
 
 Needs only h5py, numpy and pandas (Debian 12: python3-h5py, python3-numpy, python3-pandas).
 
-Layout of a file written by `nanoreach run` (include/nanoreach/sim/results.hpp is the reference):
+Layout of a file written by `nanoreach run` (include/nanoreach/sim/results.hpp and layout.hpp are
+the reference; every dataset carries a `description` attribute, and `units` where it has one):
 
     /                  attributes: nanoreach_version, git_revision, config (the TOML after
                        overrides), seed, threads, mpi_ranks, host, start_time, end_time,
@@ -12,7 +12,8 @@ Layout of a file written by `nanoreach run` (include/nanoreach/sim/results.hpp i
     /graph             graph statistics as attributes (people, strong_ties, clustering, ...) and
                        1-D datasets (degree_hist, follower_bin_lo, follower_hist, tier_names,
                        tier_counts, circle_mean_ties); with output.save_graph also the CSR
-                       arrays in /graph/strong, /graph/audience, /graph/tier (not read here)
+                       arrays in /graph/strong, /graph/audience, /graph/tier (nanoreach.Graph.load
+                       reads them); offsets are int64 (uint64 in older files)
     /runs              a table: one row per run (strategy, model, run, seeds, cost, reach,
                        adopters, by_seed, by_ordinary .. by_mega, steps, ...)
     /summary           a table: one row per (strategy, model), statistics of /runs
@@ -26,15 +27,18 @@ Layout of a file written by `nanoreach run` (include/nanoreach/sim/results.hpp i
                        `point` column and curves rows run over all points in /runs order
 
 A "table" is a group of equal-length 1-D datasets, one per column; its attribute "columns" gives
-the column order. Strings are variable-length UTF-8: h5py 3.7 returns string DATASETS as bytes
-unless read with .asstr(), which this module does. Booleans written as h5py's enum arrive as
+the column order. Its `row` dataset (0..n-1) is the HDF5 dimension scale of every column, and each
+curve matrix <m> has scales <m>_run and <m>_step beside it, so xarray reads any of these groups
+(`xarray.open_dataset(path, group="runs", engine="h5netcdf")`); scales are not columns and not
+curves here. Strings are variable-length UTF-8: h5py 3 returns string DATASETS as bytes, so this
+module decodes them (xarray with h5netcdf does too). Booleans written as h5py's enum arrive as
 numpy.bool_; the 0/1 uint8 flag columns `truncated` (runs) and `converged` (summary) are turned
 into bool here.
 
 Every function takes the file's path and opens it read-only for the duration of the call only
 (HDF5 locks open files, so do not keep a file open while `nanoreach` writes it).
 
-    python3 scripts/nanoreach_h5.py RESULT.h5     prints the file's facts and summary table
+    /usr/bin/python3 -m nanoreach.h5 RESULT.h5    prints the file's facts and summary table
 """
 from __future__ import annotations
 
@@ -101,7 +105,10 @@ def read_table(group: h5py.Group) -> pd.DataFrame:
     Strings become str; 0/1 uint8 columns named truncated/converged become bool.
     """
     names = group.attrs.get("columns")
-    names = [_python_value(n) for n in names] if names is not None else list(group)
+    if names is not None:
+        names = [_python_value(n) for n in names]
+    else:
+        names = [n for n, ds in group.items() if isinstance(ds, h5py.Dataset) and not _is_scale(ds)]
     data = {}
     for name in names:
         v = _dataset(group[name])
@@ -147,12 +154,22 @@ def load_points(path) -> pd.DataFrame | None:
         return pd.DataFrame(_dataset(obj))  # a compound or plain dataset, should a writer choose one
 
 
+def _is_scale(ds) -> bool:
+    """True for a dimension scale (the axis labels `row`, `<m>_run`, `<m>_step`)."""
+    return ds.attrs.get("CLASS") in (b"DIMENSION_SCALE", "DIMENSION_SCALE")
+
+
+def _curves_in(group: h5py.Group) -> list[str]:
+    """The curve matrices of /curves/<strategy>, in file order, without their axis scales."""
+    return [m for m, ds in group.items() if isinstance(ds, h5py.Dataset) and not _is_scale(ds)]
+
+
 def curve_groups(path) -> dict[str, list[str]]:
     """{strategy: [model, ...]} for every matrix under /curves (sir_infected included)."""
     with _open(path) as f:
         if "curves" not in f:
             return {}
-        return {s: list(f["curves"][s]) for s in f["curves"]}
+        return {s: _curves_in(f["curves"][s]) for s in f["curves"]}
 
 
 def load_curves(path, strategy: str, model: str = "ic", cumulative: bool = True,
@@ -173,7 +190,7 @@ def load_curves(path, strategy: str, model: str = "ic", cumulative: bool = True,
     with _open(path) as f:
         key = f"curves/{strategy}/{model}"
         if key not in f:
-            have = {s: list(f["curves"][s]) for s in f["curves"]} if "curves" in f else {}
+            have = {s: _curves_in(f["curves"][s]) for s in f["curves"]} if "curves" in f else {}
             if not have:
                 raise KeyError(f"{p}: has no /curves (written with output.curves = false?)")
             raise KeyError(f"{p}: has no /{key}; curves stored: "
@@ -270,7 +287,7 @@ def _fmt(x: float) -> str:
 
 def _main(argv: list[str]) -> int:
     if len(argv) != 1 or argv[0] in ("-h", "--help"):
-        print("usage: nanoreach_h5.py RESULT.h5   (prints the file's facts and its summary table)",
+        print("usage: python3 -m nanoreach.h5 RESULT.h5   (prints the file's facts and its summary table)",
               file=sys.stderr)
         return 2
     path = argv[0]
@@ -278,7 +295,7 @@ def _main(argv: list[str]) -> int:
         info = file_info(path)
         summary = load_summary(path)
     except (OSError, KeyError, ValueError) as e:
-        print(f"nanoreach_h5: {e}", file=sys.stderr)
+        print(f"nanoreach.h5: {e}", file=sys.stderr)
         return 1
     print(f"file       {path}")
     print(f"nanoreach  {info.get('nanoreach_version', '?')} ({info.get('git_revision', '?')})")
