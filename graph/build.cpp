@@ -2,10 +2,12 @@
 #include "nanoreach/graph/build.hpp"
 
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "nanoreach/graph/classic.hpp"
 #include "nanoreach/graph/edge_list.hpp"
+#include "nanoreach/graph/implicit.hpp"
 
 namespace nanoreach {
 
@@ -49,6 +51,9 @@ void GraphSpec::validate() const {
   if ((source == S::edgelist || source == S::saved) && path.empty())
     throw ConfigError("graph.path", std::string("is required for source = \"") + source_name(source) + "\"");
   if (circle < 1 || circle > kCircles) throw ConfigError("graph.circle", "must be in 1..4");
+  if (implicit && source != S::dunbar)
+    throw ConfigError("graph.storage", std::string("\"implicit\" rebuilds the Dunbar network's lists from the seed; a ") +
+                                           source_name(source) + " graph has to be stored: use \"explicit\"");
   audience.validate();
 }
 
@@ -86,11 +91,29 @@ SocialGraph build_graph(const GraphSpec& spec, std::uint64_t seed, const BuildPr
   using S = GraphSpec::Source;
   const node_t n = static_cast<node_t>(spec.dunbar.people);
   SocialGraph g;
+  if (spec.implicit) {
+    report("strong ties", 0);
+    auto ig = std::make_shared<ImplicitGraph>(spec.dunbar, spec.audience, seed,
+                                              [&](double done) { report("strong ties", done); });
+    g.nominal_degree_hist = ig->strong().nominal_degree_hist();
+    g.nominal_circle_mean = ig->strong().nominal_circle_mean();
+    g.implicit = std::move(ig);
+    g.dunbar_capped = true;
+    report("strong ties", 1);
+    report("tiers", 0);
+    g.assign_tiers(spec.tiers);
+    report("tiers", 1);
+    return g;
+  }
+  std::unique_ptr<DunbarLayer> dunbar;
   bool generate_audience_layer = spec.audience.distribution != AudienceParams::Distribution::none;
   report("strong ties", 0);
   switch (spec.source) {
     case S::dunbar:
-      g.strong = generate_dunbar(spec.dunbar, seed);
+      dunbar = std::make_unique<DunbarLayer>(spec.dunbar, seed);
+      g.strong = materialize(*dunbar);
+      g.nominal_degree_hist = dunbar->nominal_degree_hist();
+      g.nominal_circle_mean = dunbar->nominal_circle_mean();
       break;
     case S::erdos_renyi:
       g.strong = erdos_renyi_mean_degree(n, spec.mean_degree, seed).with_uniform_attr(spec.circle);
@@ -135,8 +158,9 @@ SocialGraph build_graph(const GraphSpec& spec, std::uint64_t seed, const BuildPr
   report("strong ties", 1);
   report("audiences", 0);
   if (g.audience.num_nodes() != g.strong.num_nodes())
-    g.audience = generate_audience_layer ? generate_audience(g.strong, spec.audience, seed)
-                                         : Csr::empty(g.strong.num_nodes());
+    g.audience = !generate_audience_layer ? Csr::empty(g.strong.num_nodes())
+                 : dunbar             ? generate_audience(g.strong, *dunbar, spec.audience, seed)
+                                      : generate_audience(g.strong, spec.audience, seed);
   report("audiences", 1);
   report("tiers", 0);
   g.assign_tiers(spec.tiers);

@@ -1,17 +1,23 @@
-// The Dunbar generator (see the header for the model). Three passes over people, each parallel over
-// nodes with every decision a pure function of (seed, pair):
-//   0. decide every lattice pair once, from its left end, into four bits (circle, rewired);
-//   A. count each person's surviving lattice ties and rewired stubs per circle;
-//   B. pair stubs through a keyed permutation per circle and keep each person's random ties (sorted,
-//      de-duplicated, minus self-loops and pairs that are already lattice ties), counting them;
-//   C. write each list in (circle, target) order: the lattice band of each circle is already sorted
-//      by target (except near the ring's seam), the random ties are merged into it.
+// The Dunbar generator (see the header for the model). Every decision is a pure function of
+// (seed, pair) or of a stub's number, so one person's list can be rebuilt alone (DunbarLayer::ties) and
+// the full build is that list for every person (generate_dunbar):
+//   setup: one pass over people decides each person's 2R lattice pairs and counts, per circle, the
+//          rewired stubs they hold; prefix sums per block of 64 people number the stubs in person order;
+//   ties(i): i's 2R lattice decisions give the kept lattice ties of each circle (already in target order
+//          but near the ring's seam); each of i's stubs is paired through the circle's keyed permutation
+//          (the mate of stub s sits next to it in the permuted order), its holder found from the block
+//          sums; the random ties are sorted, de-duplicated (a repeated partner keeps its smallest
+//          circle), stripped of self-loops and of pairs that are lattice ties, and merged into the circles.
 // Why a ring rather than disjoint nested groups: disjoint groups give cliques with clustering 1 and
 // no friend-of-friend overlap between groups; a ring of nested neighbourhoods (Watts & Strogatz's
 // lattice read as Dunbar's circles) gives each person their own nested circles, overlapping ones for
 // their friends, clustering near 0.6-0.7 before rewiring, and a tie's existence decidable from its
-// two ends alone, which is what makes the build parallel, deterministic and memory-lean.
+// two ends alone, which is what makes the build parallel, deterministic and memory-lean, and lets the
+// implicit graph store about 6 bytes per person instead of the ~900 of the explicit one.
 #include "nanoreach/graph/dunbar.hpp"
+
+#include <immintrin.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -113,288 +119,481 @@ std::vector<std::uint8_t> dunbar_target_sizes(const DunbarParams& p, std::uint64
   return size;
 }
 
-namespace {
 
-// Ring geometry and the survival rule, shared by the three passes.
-class Lattice {
- public:
-  Lattice(const DunbarParams& p, std::uint64_t seed, std::vector<std::uint8_t> size)
-      : n_(static_cast<node_t>(p.people)), size_(std::move(size)),
-        key_(rng::derive(seed, rng::Purpose::graph_tie)), rewire_(p.rewire) {
-    R_ = (p.circles[3] + 1) / 2;
-    circle_.assign(R_ + 1, 0);
-    frac_.assign(R_ + 1, 1.0);
-    for (std::uint32_t d = 1; d <= R_; ++d) {
-      int c = 0;
-      while (2.0 * d > 2.0 * std::ceil(p.circles[c] / 2.0)) ++c;  // smallest c with d <= ceil(h_c)
-      circle_[d] = static_cast<std::uint8_t>(c + 1);
-      const double h = p.circles[c] / 2.0;
-      if (d > std::floor(h)) frac_[d] = h - std::floor(h);  // boundary distance, shared with c + 1
-    }
-    // Band of distances that may carry circle c: [lo_c, hi_c].
-    for (int c = 1; c <= 4; ++c) {
-      lo_[c] = R_ + 1;
-      hi_[c] = 0;
-    }
-    for (std::uint32_t d = 1; d <= R_; ++d) {
-      const int c = circle_[d];
-      lo_[c] = std::min(lo_[c], d);
-      hi_[c] = std::max(hi_[c], d);
-      if (frac_[d] < 1.0 && c < 4) {
-        lo_[c + 1] = std::min(lo_[c + 1], d);
-        hi_[c + 1] = std::max(hi_[c + 1], d);
-      }
-    }
-    // Share of each circle's slots a person of size s fills, and its population mean (from exact
-    // integer counts, so it does not depend on summation order).
-    std::vector<std::uint64_t> hist(kDunbarCap + 1, 0);
-    for (std::uint8_t s : size_) ++hist[s];
-    double prev = 0;
-    for (int c = 0; c < 4; ++c) {
-      const double slots = p.circles[c] - prev;
-      double mean = 0;
-      for (std::uint32_t s = 0; s <= kDunbarCap; ++s) {
-        fill_[c][s] = std::clamp((s - prev) / slots, 0.0, 1.0);
-        mean += fill_[c][s] * static_cast<double>(hist[s]);
-      }
-      mean /= static_cast<double>(n_);
-      inv_mean_[c] = mean > 0 ? 1.0 / mean : 0.0;
-      prev = p.circles[c];
-    }
+DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::function<void(double)>& progress)
+    : p_(p), n_(static_cast<node_t>(p.people)), key_(rng::derive(seed, rng::Purpose::graph_tie)),
+      size_(dunbar_target_sizes(p, seed)) {
+  R_ = (p.circles[3] + 1) / 2;
+  size_.resize(size_.size() + 8, 0);  // the vector kernel reads sizes eight bytes at a time
+  // Each coin of a pair is a 21-bit integer u of its hash, read as u / 2^21; u / 2^21 < x holds
+  // exactly when u < ceil(x 2^21), so every comparison is an integer one (the same in the scalar
+  // and the vector code).
+  constexpr double k2p21 = 2097152.0;
+  auto threshold = [&](double x) { return static_cast<std::uint32_t>(std::min(std::ceil(x * k2p21), k2p21 + 1)); };
+  circle0_.assign(R_ + 1, 0);
+  circle_thr_.assign(R_ + 1, 1u << 21);
+  for (std::uint32_t d = 1; d <= R_; ++d) {
+    int c = 0;
+    while (2.0 * d > 2.0 * std::ceil(p.circles[c] / 2.0)) ++c;  // smallest c with d <= ceil(h_c)
+    circle0_[d] = static_cast<std::uint8_t>(c + 1);
+    const double h = p.circles[c] / 2.0;
+    // Boundary distance, shared with circle c + 1: the pair moves out with probability 1 - frac.
+    if (d > std::floor(h)) circle_thr_[d] = threshold(h - std::floor(h));
   }
-
-  std::uint32_t radius() const { return R_; }
-  node_t people() const { return n_; }
-  std::uint32_t band_lo(int c) const { return lo_[c]; }
-  std::uint32_t band_hi(int c) const { return hi_[c]; }
-
-  // The tie between i and j = i +/- d (ring distance d): circle (0 = none), and whether rewired.
-  struct Tie {
-    std::uint8_t circle;
-    bool rewired;
-  };
-  Tie decide(node_t i, node_t j, std::uint32_t d) const {
-    const node_t a = std::min(i, j), b = std::max(i, j);
-    const std::uint64_t h = rng::hash(key_, (std::uint64_t(a) << 32) | b);
-    constexpr double k21 = 0x1.0p-21;
-    const double u_circle = static_cast<double>(h & 0x1FFFFF) * k21;
-    const double u_keep = static_cast<double>((h >> 21) & 0x1FFFFF) * k21;
-    const double u_rewire = static_cast<double>((h >> 42) & 0x1FFFFF) * k21;
-    int c = circle_[d];
-    if (u_circle >= frac_[d]) ++c;
-    if (c > 4) return {0, false};
-    const double keep = fill_[c - 1][size_[i]] * fill_[c - 1][size_[j]] * inv_mean_[c - 1];
-    if (u_keep >= keep) return {0, false};
-    return {static_cast<std::uint8_t>(c), u_rewire < rewire_};
-  }
-
-  // Ring distance when at most R, else 0.
-  std::uint32_t distance(node_t i, node_t j) const {
-    const node_t a = std::min(i, j), b = std::max(i, j);
-    const node_t d = std::min<node_t>(b - a, n_ - (b - a));
-    return d <= R_ ? d : 0;
-  }
-  // d <= R < n, so one conditional correction replaces a modulo.
-  node_t plus(node_t i, std::uint32_t d) const {
-    const std::uint64_t j = std::uint64_t(i) + d;
-    return static_cast<node_t>(j >= n_ ? j - n_ : j);
-  }
-  node_t minus(node_t i, std::uint32_t d) const {
-    return i >= d ? i - d : static_cast<node_t>(std::uint64_t(i) + n_ - d);
-  }
-
- private:
-  node_t n_;
-  std::vector<std::uint8_t> size_;
-  std::uint64_t key_;
-  double rewire_;
-  std::uint32_t R_;
-  std::vector<std::uint8_t> circle_;
-  std::vector<double> frac_;
-  std::uint32_t lo_[5], hi_[5];
-  double fill_[4][kDunbarCap + 1];
-  double inv_mean_[4];
-};
-
-}  // namespace
-
-namespace {
-
-// Each pair's fate, decided once from its left end: four bits per (person, distance to the right):
-// the circle (0 = no tie) and whether the tie was rewired.
-class PairStates {
- public:
-  PairStates(const Lattice& lat) : lat_(lat), stride_((lat.radius() + 1) / 2) {
-    const node_t n = lat.people();
-    bytes_.resize(std::size_t(n) * stride_);
-#pragma omp parallel for schedule(static, 4096)
-    for (node_t i = 0; i < n; ++i) {
-      std::uint8_t* row = bytes_.data() + std::size_t(i) * stride_;
-      std::fill(row, row + stride_, 0);
-      for (std::uint32_t d = 1; d <= lat.radius(); ++d) {
-        const auto t = lat.decide(i, lat.plus(i, d), d);
-        const std::uint8_t v = static_cast<std::uint8_t>(t.circle | (t.rewired ? 8 : 0));
-        row[(d - 1) / 2] |= static_cast<std::uint8_t>((d - 1) % 2 ? v << 4 : v);
-      }
-    }
-  }
-  // The pair (i, i + d): circle in the low three bits, 8 when rewired.
-  std::uint8_t right(node_t i, std::uint32_t d) const {
-    const std::uint8_t b = bytes_[std::size_t(i) * stride_ + (d - 1) / 2];
-    return (d - 1) % 2 ? b >> 4 : b & 0xF;
-  }
-  std::uint8_t left(node_t i, std::uint32_t d) const { return right(lat_.minus(i, d), d); }
-  // A surviving, not rewired lattice tie between i and j?
-  bool lattice_tie(node_t i, node_t j) const {
-    const std::uint32_t d = lat_.distance(i, j);
-    if (d == 0) return false;
-    const std::uint8_t v = lat_.plus(i, d) == j ? right(i, d) : right(j, d);
-    return (v & 7) != 0 && !(v & 8);
-  }
-
- private:
-  const Lattice& lat_;
-  std::size_t stride_;
-  std::vector<std::uint8_t> bytes_;
-};
-
-}  // namespace
-
-Csr generate_dunbar(const DunbarParams& p, std::uint64_t seed) {
-  const Lattice lat(p, seed, dunbar_target_sizes(p, seed));
-  const node_t n = lat.people();
-  const std::uint32_t R = lat.radius();
-  const PairStates pairs(lat);
-
-  // Pass A: surviving lattice ties and rewired stubs per circle.
-  std::vector<std::uint8_t> lattice_deg(n);
-  std::array<std::vector<offset_t>, 4> stubs;
-  for (auto& s : stubs) s.assign(n, 0);
-#pragma omp parallel for schedule(static, 4096)
-  for (node_t i = 0; i < n; ++i) {
-    std::uint32_t kept = 0;
-    std::uint32_t st[5] = {0, 0, 0, 0, 0};
-    for (std::uint32_t d = 1; d <= R; ++d) {
-      for (std::uint8_t v : {pairs.right(i, d), pairs.left(i, d)}) {
-        if ((v & 7) == 0) continue;
-        if (v & 8)
-          ++st[v & 7];
-        else
-          ++kept;
-      }
-    }
-    lattice_deg[i] = static_cast<std::uint8_t>(kept);
-    for (int c = 0; c < 4; ++c) stubs[c][i] = st[c + 1];
-  }
-
-  // Stubs of circle c are numbered in node order; stub_node maps a stub to its person.
-  std::array<std::vector<offset_t>, 4> stub_off;
-  std::array<std::vector<node_t>, 4> stub_node;
-  std::vector<KeyedPermutation> perm;
+  rewire_thr_ = threshold(p.rewire);
+  // Share of each circle's slots a person of size s fills, and its population mean (from exact
+  // integer counts, so it does not depend on summation order); a pair of circle c between sizes s and
+  // t survives with probability fill_c(s) fill_c(t) / mean_c (Chung-Lu).
+  std::vector<std::uint64_t> hist(kDunbarCap + 1, 0);
+  for (node_t i = 0; i < n_; ++i) ++hist[size_[i]];
+  double fill[4][kDunbarCap + 1], inv_mean[4];
+  double prev = 0;
   for (int c = 0; c < 4; ++c) {
-    stub_off[c] = prefix_offsets(stubs[c]);
-    std::vector<offset_t>().swap(stubs[c]);
-    stub_node[c].resize(stub_off[c].back());
-#pragma omp parallel for schedule(static, 4096)
-    for (node_t i = 0; i < n; ++i)
-      std::fill(stub_node[c].begin() + stub_off[c][i], stub_node[c].begin() + stub_off[c][i + 1], i);
-    perm.emplace_back(stub_off[c].back(), rng::derive(seed, rng::Purpose::graph_rewire, c));
+    const double slots = p.circles[c] - prev;
+    double mean = 0;
+    for (std::uint32_t s = 0; s <= kDunbarCap; ++s) {
+      fill[c][s] = std::clamp((s - prev) / slots, 0.0, 1.0);
+      mean += fill[c][s] * static_cast<double>(hist[s]);
+    }
+    mean /= static_cast<double>(n_);
+    inv_mean[c] = mean > 0 ? 1.0 / mean : 0.0;
+    prev = p.circles[c];
   }
+  // [size of i][size of j][circle 1..8]: circle 5 (outside the outer circle) and the padding never keep.
+  keep_thr_.assign(std::size_t(kSizes) * kSizes * 8, 0);
+  for (std::uint32_t s = 0; s < kSizes; ++s)
+    for (std::uint32_t t = 0; t < kSizes; ++t)
+      for (int c = 0; c < 4; ++c)
+        keep_thr_[(std::size_t(s) * kSizes + t) * 8 + c] = threshold(fill[c][s] * fill[c][t] * inv_mean[c]);
+  // Per slot (ring order, padded to a multiple of 8 with copies of the last slot for the vector code).
+  padded_slots_ = (2 * R_ + 7) / 8 * 8;
+  slot_dist_.resize(padded_slots_);
+  slot_off_.resize(padded_slots_);
+  slot_c0_.resize(padded_slots_);
+  slot_cthr_.resize(padded_slots_);
+  for (std::uint32_t k = 0; k < padded_slots_; ++k) {
+    const std::uint32_t kk = std::min(k, 2 * R_ - 1);
+    const std::uint32_t d = kk < R_ ? R_ - kk : kk - R_ + 1;
+    slot_dist_[k] = d;
+    slot_off_[k] = kk < R_ ? -std::int32_t(d) : std::int32_t(d);
+    slot_c0_[k] = circle0_[d];
+    slot_cthr_[k] = circle_thr_[d];
+  }
+  avx512_ = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
 
-  // Pass B: each person's random ties: the mate of stub s sits next to it in the permuted order.
-  std::vector<offset_t> rnd_cap(n);
-#pragma omp parallel for schedule(static, 4096)
-  for (node_t i = 0; i < n; ++i) {
-    offset_t total = 0;
-    for (int c = 0; c < 4; ++c) total += stub_off[c][i + 1] - stub_off[c][i];
-    rnd_cap[i] = total;
-  }
-  const std::vector<offset_t> rnd_off = prefix_offsets(rnd_cap);
-  std::vector<offset_t>().swap(rnd_cap);
-  std::vector<std::uint64_t> rnd(rnd_off.back());  // (target << 8) | circle, sorted by target
-  std::vector<std::uint8_t> rnd_deg(n);
-  // Mates are found in blocks of people: first every mate's position is computed and its cache line
-  // requested, then the block reads them, so the random reads overlap instead of queueing.
-  constexpr node_t kBlock = 64;
-  const node_t blocks = (n + kBlock - 1) / kBlock;
+  // The one pass: stubs per person and circle, kept lattice ties for the nominal degrees. Blocks of
+  // people in a fixed static schedule; per-thread integer histograms, summed in thread order (integer
+  // sums do not depend on order anyway).
+  stubs_.assign(n_, 0);
+  const node_t blocks = (n_ + kBlock - 1) / kBlock;
+  std::array<std::vector<std::uint64_t>, 4> block_sum;
+  for (auto& b : block_sum) b.assign(std::size_t(blocks) + 1, 0);
+  std::vector<std::uint64_t> deg_hist(2 * std::size_t(R_) + 1, 0);
+  std::array<std::uint64_t, 5> circle_ties = {};
+  const node_t chunk = 1u << 14;  // people per progress tick
+  std::uint64_t done = 0;
 #pragma omp parallel
   {
-    struct Mate {
-      node_t person;
-      std::uint8_t circle;
-      std::uint64_t stub;
-    };
-    std::vector<Mate> mates;
-#pragma omp for schedule(static, 64)
+    std::vector<std::uint64_t> local_hist(deg_hist.size(), 0);
+    std::array<std::uint64_t, 5> local_circle = {};
+    std::vector<std::uint8_t> code(padded_slots_);
+#pragma omp for schedule(static, 256)
     for (node_t blk = 0; blk < blocks; ++blk) {
-      const node_t first = blk * kBlock, last = std::min<node_t>(n, first + kBlock);
-      mates.clear();
-      for (node_t i = first; i < last; ++i)
-        for (int c = 0; c < 4; ++c) {
-          const std::uint64_t m = perm[c].size();
-          for (offset_t s = stub_off[c][i]; s < stub_off[c][i + 1]; ++s) {
-            const std::uint64_t mate = perm[c].inverse(s) ^ 1;
-            if (mate >= m) continue;  // the odd stub out
-            const std::uint64_t t = perm[c].forward(mate);
-            __builtin_prefetch(stub_node[c].data() + t);
-            mates.push_back({i, static_cast<std::uint8_t>(c), t});
-          }
-        }
-      std::size_t q = 0;
+      const node_t first = blk * kBlock, last = static_cast<node_t>(std::min<std::uint64_t>(n_, std::uint64_t(first) + kBlock));
+      std::uint64_t sum[4] = {0, 0, 0, 0};
       for (node_t i = first; i < last; ++i) {
-        std::uint64_t* out = rnd.data() + rnd_off[i];
-        std::size_t k = 0;
-        for (; q < mates.size() && mates[q].person == i; ++q) {
-          const node_t j = stub_node[mates[q].circle][mates[q].stub];
-          if (j == i || pairs.lattice_tie(i, j)) continue;
-          out[k++] = (std::uint64_t(j) << 8) | std::uint64_t(mates[q].circle + 1);
+        std::uint32_t st[16] = {};
+        lattice_codes(i, code.data());
+        for (std::uint32_t k = 0; k < 2 * R_; ++k) ++st[code[k]];
+        std::uint32_t kept = 0;
+        for (int c = 1; c <= 4; ++c) {
+          kept += st[c];
+          local_circle[c] += st[c];
+          st[c] = st[c + 8];
         }
-        std::sort(out, out + k);
-        const std::size_t kept =
-            std::unique(out, out + k, [](std::uint64_t x, std::uint64_t y) { return (x >> 8) == (y >> 8); }) -
-            out;
-        rnd_deg[i] = static_cast<std::uint8_t>(kept);
+        stubs_[i] = st[1] | (st[2] << 8) | (st[3] << 16) | (st[4] << 24);
+        for (int c = 0; c < 4; ++c) {
+          sum[c] += st[c + 1];
+          local_circle[c + 1] += st[c + 1];
+        }
+        ++local_hist[kept + st[1] + st[2] + st[3] + st[4]];
+      }
+      for (int c = 0; c < 4; ++c) block_sum[c][blk + 1] = sum[c];
+      if (progress && (blk + 1) % (chunk / kBlock) == 0) {
+        std::uint64_t now;
+#pragma omp atomic capture
+        now = done += chunk;
+        if (omp_get_thread_num() == 0) progress(std::min(1.0, double(now) / double(n_)));
       }
     }
+#pragma omp critical
+    {
+      for (std::size_t k = 0; k < deg_hist.size(); ++k) deg_hist[k] += local_hist[k];
+      for (int c = 1; c <= 4; ++c) circle_ties[c] += local_circle[c];
+    }
   }
-  for (auto& v : stub_node) std::vector<node_t>().swap(v);
-  for (auto& v : stub_off) std::vector<offset_t>().swap(v);
+  std::size_t top = deg_hist.size();
+  while (top > 1 && deg_hist[top - 1] == 0) --top;
+  deg_hist.resize(top);
+  nominal_hist_ = std::move(deg_hist);
+  for (int c = 0; c < 4; ++c) nominal_circle_[c] = double(circle_ties[c + 1]) / double(n_);
 
-  // Pass C: final offsets, then each list in (circle, target) order.
-  std::vector<offset_t> deg(n);
-#pragma omp parallel for schedule(static, 4096)
-  for (node_t i = 0; i < n; ++i) deg[i] = offset_t(lattice_deg[i]) + rnd_deg[i];
-  std::vector<offset_t> offsets = prefix_offsets(deg);
-  std::vector<offset_t>().swap(deg);
-  std::vector<node_t> targets(offsets.back());
-  std::vector<std::uint8_t> circle(offsets.back());
-#pragma omp parallel
-  {
-    std::vector<node_t> band, extra;
-    band.reserve(2 * R);
-#pragma omp for schedule(static, 4096)
-    for (node_t i = 0; i < n; ++i) {
-      offset_t w = offsets[i];
-      const std::uint64_t* r = rnd.data() + rnd_off[i];
-      const std::size_t rn = rnd_deg[i];
-      const bool seam = i < R || std::uint64_t(i) + R >= n;
-      for (std::uint8_t c = 1; c <= 4; ++c) {
-        band.clear();
-        for (std::uint32_t d = lat.band_hi(c); d >= lat.band_lo(c) && d > 0; --d)
-          if (pairs.left(i, d) == c) band.push_back(lat.minus(i, d));
-        for (std::uint32_t d = lat.band_lo(c); d <= lat.band_hi(c); ++d)
-          if (pairs.right(i, d) == c) band.push_back(lat.plus(i, d));
-        if (seam) std::sort(band.begin(), band.end());
-        extra.clear();
-        for (std::size_t q = 0; q < rn; ++q)
-          if ((r[q] & 0xFF) == c) extra.push_back(static_cast<node_t>(r[q] >> 8));
-        const offset_t start = w;
-        std::merge(band.begin(), band.end(), extra.begin(), extra.end(), targets.begin() + start);
-        w += band.size() + extra.size();
-        std::fill(circle.begin() + start, circle.begin() + w, c);
+  block_off_.assign(std::size_t(blocks) + 1, {0, 0, 0, 0});
+  for (std::size_t b = 1; b <= blocks; ++b)
+    for (int c = 0; c < 4; ++c) block_off_[b][c] = block_off_[b - 1][c] + block_sum[c][b];
+  for (int c = 0; c < 4; ++c) {
+    std::vector<std::uint64_t>().swap(block_sum[c]);
+    const std::uint64_t m = block_off_.back()[c];
+    // One select entry per 2^shift stubs, 2^shift at most the mean stubs of a block: a lookup starts
+    // at most a block or two of people before the holder.
+    unsigned shift = 0;
+    while ((std::uint64_t(2) << shift) * blocks <= m) ++shift;
+    select_shift_[c] = shift;
+    auto& sel = select_[c];
+    sel.resize(m == 0 ? 0 : ((m - 1) >> shift) + 1);
+    const unsigned sh = 8 * c;
+#pragma omp parallel for schedule(static, 1024)
+    for (node_t blk = 0; blk < blocks; ++blk) {
+      std::uint64_t t = block_off_[blk][c];
+      std::uint64_t k = (t + (std::uint64_t(1) << shift) - 1) >> shift;  // first entry at or after t
+      const node_t last = static_cast<node_t>(std::min<std::uint64_t>(n_, std::uint64_t(blk + 1) * kBlock));
+      for (node_t i = blk * kBlock; i < last; ++i) {
+        const std::uint64_t cnt = (stubs_[i] >> sh) & 0xFF;
+        for (; (k << shift) < t + cnt; ++k) sel[k] = {i, static_cast<std::uint32_t>((k << shift) - t)};
+        t += cnt;
       }
     }
+    perm_.emplace_back(m, rng::derive(seed, rng::Purpose::graph_rewire, c));
   }
+
+  if (progress) progress(1.0);
+}
+
+DunbarLayer::Decision DunbarLayer::decide(node_t i, node_t j, std::uint32_t d) const {
+  const node_t a = std::min(i, j), b = std::max(i, j);
+  const std::uint64_t h = rng::hash(key_, (std::uint64_t(a) << 32) | b);
+  const std::uint32_t u_circle = h & 0x1FFFFF, u_keep = (h >> 21) & 0x1FFFFF, u_rewire = (h >> 42) & 0x1FFFFF;
+  const std::uint32_t c = circle0_[d] + (u_circle >= circle_thr_[d] ? 1 : 0);
+  if (u_keep >= keep_thr_[(std::size_t(size_[i]) * kSizes + size_[j]) * 8 + c - 1]) return {0, false};
+  return {static_cast<std::uint8_t>(c), u_rewire < rewire_thr_};
+}
+
+// All 2R lattice pairs of person i in ring order (slot R - d is i - d, slot R - 1 + d is i + d), as
+// codes circle | 8 x rewired (0: no tie), into code[0 .. padded slots). This is decide() for every
+// slot at once; the AVX-512 version computes eight slots per instruction with the same integer
+// arithmetic, so both give the same codes (tested), and is used where the processor has it.
+namespace {
+// GCC 12 warns about the intrinsics headers' own undefined vectors; nothing here reads one.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// a x b mod 2^64 on eight lanes from three 32 x 32 -> 64-bit products, b = (b_hi << 32) | b_lo: half
+// the latency of vpmullq, which is what bounds a hash chain.
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) inline __m512i mul64(__m512i a, __m512i b_lo, __m512i b_hi) {
+  const __m512i lo = _mm512_mul_epu32(a, b_lo);
+  const __m512i cross = _mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(a, 32), b_lo), _mm512_mul_epu32(a, b_hi));
+  return _mm512_add_epi64(lo, _mm512_slli_epi64(cross, 32));
+}
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void lattice_codes_avx512(
+    std::uint64_t i, std::uint64_t n, std::uint64_t key, std::uint32_t padded, const std::int32_t* off,
+    const std::uint8_t* c0, const std::uint32_t* cthr, const std::uint32_t* keep_row, const std::uint8_t* size,
+    std::uint32_t rw, std::uint8_t* code) {
+  const __m512i vi = _mm512_set1_epi64(std::int64_t(i)), vn = _mm512_set1_epi64(std::int64_t(n));
+  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
+  const __m512i vkey = _mm512_set1_epi64(std::int64_t(key));
+  const __m512i g_lo = _mm512_set1_epi64(std::int64_t(rng::kGolden & 0xFFFFFFFF)), g_hi = _mm512_set1_epi64(std::int64_t(rng::kGolden >> 32));
+  const __m512i m1_lo = _mm512_set1_epi64(0x1CE4E5B9), m1_hi = _mm512_set1_epi64(0xBF58476D);
+  const __m512i m2_lo = _mm512_set1_epi64(0x133111EB), m2_hi = _mm512_set1_epi64(0x94D049BB);
+  const __m512i mask21 = _mm512_set1_epi64(0x1FFFFF), vrw = _mm512_set1_epi64(rw), eight = _mm512_set1_epi64(8);
+  const __m512i byte = _mm512_set1_epi64(0xFF);
+  for (std::uint32_t k = 0; k < padded; k += 8) {
+    __m512i x = _mm512_add_epi64(vi, _mm512_cvtepi32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(off + k))));
+    x = _mm512_mask_add_epi64(x, _mm512_cmplt_epi64_mask(x, zero), x, vn);
+    x = _mm512_mask_sub_epi64(x, _mm512_cmpge_epi64_mask(x, vn), x, vn);
+    const __m512i lo = _mm512_min_epu64(x, vi), hi = _mm512_max_epu64(x, vi);
+    __m512i z = _mm512_or_si512(_mm512_slli_epi64(lo, 32), hi);
+    z = _mm512_add_epi64(vkey, mul64(_mm512_add_epi64(z, one), g_lo, g_hi));
+    z = mul64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1_lo, m1_hi);
+    z = mul64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2_lo, m2_hi);
+    z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+    const __m512i uc = _mm512_and_si512(z, mask21);
+    const __m512i uk = _mm512_and_si512(_mm512_srli_epi64(z, 21), mask21);
+    const __m512i ur = _mm512_and_si512(_mm512_srli_epi64(z, 42), mask21);
+    __m512i c = _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(c0 + k)));
+    const __m512i ct = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(cthr + k)));
+    c = _mm512_mask_add_epi64(c, _mm512_cmpge_epu64_mask(uc, ct), c, one);
+    const __m512i sz = _mm512_and_si512(_mm512_i64gather_epi64(x, reinterpret_cast<const long long*>(size), 1), byte);
+    const __m512i idx = _mm512_add_epi64(_mm512_slli_epi64(sz, 3), _mm512_sub_epi64(c, one));
+    const __m512i keep = _mm512_cvtepu32_epi64(_mm512_i64gather_epi32(idx, reinterpret_cast<const int*>(keep_row), 4));
+    const __m512i v = _mm512_mask_or_epi64(c, _mm512_cmplt_epu64_mask(ur, vrw), c, eight);
+    const __m512i out = _mm512_maskz_mov_epi64(_mm512_cmplt_epu64_mask(uk, keep), v);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(code + k), _mm512_cvtepi64_epi8(out));
+  }
+}
+#pragma GCC diagnostic pop
+}  // namespace
+
+void DunbarLayer::lattice_codes(node_t i, std::uint8_t* code) const {
+  const std::uint32_t* keep_row = keep_thr_.data() + std::size_t(size_[i]) * kSizes * 8;
+  if (avx512_) {
+    lattice_codes_avx512(i, n_, key_, padded_slots_, slot_off_.data(), slot_c0_.data(), slot_cthr_.data(), keep_row,
+                         size_.data(), rewire_thr_, code);
+    return;
+  }
+  for (std::uint32_t k = 0; k < 2 * R_; ++k) {
+    const std::uint32_t d = slot_dist_[k];
+    const node_t j = k < R_ ? minus(i, d) : plus(i, d);
+    const Decision t = decide(i, j, d);
+    code[k] = static_cast<std::uint8_t>(t.circle | (t.rewired ? 8 : 0));
+  }
+}
+
+std::uint32_t DunbarLayer::distance(node_t i, node_t j) const {
+  const node_t a = std::min(i, j), b = std::max(i, j);
+  const node_t d = std::min<node_t>(b - a, n_ - (b - a));
+  return d <= R_ ? d : 0;
+}
+
+bool DunbarLayer::lattice_tie(node_t i, node_t j) const {
+  const std::uint32_t d = distance(i, j);
+  if (d == 0) return false;
+  const Decision t = decide(i, j, d);
+  return t.circle != 0 && !t.rewired;
+}
+
+std::array<std::uint64_t, 4> DunbarLayer::first_stubs(node_t i) const {
+  const node_t blk = i / kBlock;
+  std::uint64_t acc = 0;  // four 16-bit sums: at most 31 people x 150 stubs
+  for (node_t p = blk * kBlock; p < i; ++p) {
+    const std::uint64_t w = stubs_[p];
+    acc += (w & 0xFF) | ((w & 0xFF00) << 8) | ((w & 0xFF0000) << 16) | ((w & 0xFF000000) << 24);
+  }
+  const auto& off = block_off_[blk];
+  return {off[0] + (acc & 0xFFFF), off[1] + ((acc >> 16) & 0xFFFF), off[2] + ((acc >> 32) & 0xFFFF), off[3] + (acc >> 48)};
+}
+
+node_t DunbarLayer::stub_owner(std::uint64_t t, int circle) const {
+  const unsigned shift = select_shift_[circle - 1];
+  const Select e = select_[circle - 1][t >> shift];
+  std::uint64_t s = ((t >> shift) << shift) - e.at;  // the first stub of e.person
+  const unsigned sh = 8 * (circle - 1);
+  for (node_t p = e.person;; ++p) {
+    s += (stubs_[p] >> sh) & 0xFF;
+    if (t < s) return p;
+  }
+}
+
+std::optional<std::uint64_t> DunbarLayer::mate(std::uint64_t s, int circle) const {
+  const KeyedPermutation& perm = perm_[circle - 1];
+  const std::uint64_t m = perm.inverse(s) ^ 1;
+  if (m >= perm.size()) return std::nullopt;  // the odd stub out
+  return perm.forward(m);
+}
+
+// mate() of a person's stubs, round by round across the stubs, so that the hash chains of different
+// stubs (each round depends on the previous one) overlap instead of waiting on each other.
+void DunbarLayer::mates(const std::uint64_t* stub, std::uint64_t* out, std::size_t m) const {
+  constexpr std::size_t kLanes = 16;
+  for (std::size_t q0 = 0; q0 < m; q0 += kLanes) {
+    const std::size_t w = std::min(kLanes, m - q0);
+    std::uint64_t x[kLanes];
+    const KeyedPermutation* perm[kLanes];
+    for (std::size_t q = 0; q < w; ++q) {
+      perm[q] = &perm_[stub[q0 + q] & 7];
+      x[q] = stub[q0 + q] >> 3;
+    }
+    // Inverse: decrypt until inside the range (cycle walking), every lane in step.
+    bool pending[kLanes];
+    for (std::size_t q = 0; q < w; ++q) pending[q] = true;
+    for (bool any = true; any;) {
+      any = false;
+      for (std::size_t q = 0; q < w; ++q)
+        if (pending[q]) x[q] = perm[q]->decrypt(x[q]);
+      for (std::size_t q = 0; q < w; ++q) {
+        pending[q] = pending[q] && x[q] >= perm[q]->size();
+        any |= pending[q];
+      }
+    }
+    bool ok[kLanes];
+    for (std::size_t q = 0; q < w; ++q) {
+      x[q] ^= 1;
+      ok[q] = x[q] < perm[q]->size();  // else the odd stub out
+      pending[q] = ok[q];
+    }
+    for (bool any = true; any;) {
+      any = false;
+      for (std::size_t q = 0; q < w; ++q)
+        if (pending[q]) x[q] = perm[q]->encrypt(x[q]);
+      for (std::size_t q = 0; q < w; ++q) {
+        pending[q] = pending[q] && x[q] >= perm[q]->size();
+        any |= pending[q];
+      }
+    }
+    for (std::size_t q = 0; q < w; ++q) out[q0 + q] = ok[q] ? x[q] : kNoMate;
+  }
+}
+
+void DunbarLayer::ties(node_t i, TieList& out) const {
+  const std::uint32_t slots = 2 * R_;
+  out.code.resize(padded_slots_);
+  lattice_codes(i, out.code.data());
+
+  // Random ties: (partner << 8) | circle, sorted by partner; a repeated partner keeps its smallest circle.
+  // All of i's stubs are paired at once (the permutations vectorised), then their holders are found
+  // in three rounds of reads, each prefetched for every stub before any is used, so the cache misses
+  // of different stubs overlap.
+  auto& rnd = out.random;
+  rnd.clear();
+  auto& st = out.stub;
+  st.clear();
+  const std::uint32_t packed = stubs_[i];
+  if (packed != 0) {
+    const auto s0 = first_stubs(i);
+    for (int c = 0; c < 4; ++c) {
+      const std::uint32_t k = (packed >> (8 * c)) & 0xFF;
+      for (std::uint64_t s = s0[c]; s < s0[c] + k; ++s) st.push_back((s << 3) | std::uint64_t(c));
+    }
+    out.mate.resize(st.size());
+    mates(st.data(), out.mate.data(), st.size());
+    for (std::size_t q = 0; q < st.size(); ++q)
+      if (out.mate[q] != kNoMate) {
+        const int c = int(st[q] & 7);
+        __builtin_prefetch(&select_[c][out.mate[q] >> select_shift_[c]]);
+      }
+    for (std::size_t q = 0; q < st.size(); ++q)
+      if (out.mate[q] != kNoMate) __builtin_prefetch(&stubs_[select_[st[q] & 7][out.mate[q] >> select_shift_[st[q] & 7]].person]);
+    for (std::size_t q = 0; q < st.size(); ++q) {
+      if (out.mate[q] == kNoMate) continue;
+      const int c = int(st[q] & 7) + 1;
+      const node_t j = stub_owner(out.mate[q], c);
+      if (j == i || lattice_tie(i, j)) continue;
+      rnd.push_back((std::uint64_t(j) << 8) | std::uint64_t(c));
+    }
+  }
+  if (rnd.size() > 1) {
+    std::sort(rnd.begin(), rnd.end());
+    rnd.erase(std::unique(rnd.begin(), rnd.end(), [](std::uint64_t x, std::uint64_t y) { return (x >> 8) == (y >> 8); }),
+              rnd.end());
+  }
+
+  // Counts per code (lattice ties of circle c have code c) and per circle of the random ties give
+  // every circle's place in the list.
+  std::uint32_t count[16] = {};
+  for (std::uint32_t k = 0; k < slots; ++k) ++count[out.code[k]];
+  std::uint32_t rcount[5] = {};
+  for (std::uint64_t x : rnd) ++rcount[x & 0xFF];
+  std::uint32_t pos = 0, lat[5];
+  for (int c = 1; c <= 4; ++c) {
+    lat[c] = pos;
+    pos += count[c] + rcount[c];
+    out.end[c - 1] = pos;
+  }
+  out.target.resize(pos);
+  node_t* t = out.target.data();
+  const bool seam = i < R_ || std::uint64_t(i) + R_ >= n_;
+  if (rnd.empty() && !seam) {
+    // Ring order is id order here: each circle's lattice ties land in place.
+    std::uint32_t at[16];
+    for (int c = 1; c <= 4; ++c) at[c] = lat[c];
+    for (std::uint32_t k = 0; k < slots; ++k) {
+      const std::uint8_t v = out.code[k];
+      if (v == 0 || v > 4) continue;
+      t[at[v]++] = k < R_ ? i - (R_ - k) : i + (k - R_ + 1);
+    }
+    return;
+  }
+  auto& band = out.band;
+  band.resize(slots);
+  std::uint32_t at[5], first[5];
+  for (int c = 1, p = 0; c <= 4; ++c) {
+    first[c] = at[c] = p;
+    p += count[c];
+  }
+  for (std::uint32_t k = 0; k < slots; ++k) {
+    const std::uint8_t v = out.code[k];
+    if (v == 0 || v > 4) continue;
+    band[at[v]++] = k < R_ ? minus(i, R_ - k) : plus(i, k - R_ + 1);
+  }
+  for (int c = 1; c <= 4; ++c) {
+    node_t* b = band.data() + first[c];
+    node_t* e = band.data() + at[c];
+    if (seam) std::sort(b, e);
+    node_t* w = t + lat[c];
+    for (std::uint64_t x : rnd) {  // merge the band with the random ties of circle c (both sorted)
+      if ((x & 0xFF) != std::uint64_t(c)) continue;
+      const node_t j = static_cast<node_t>(x >> 8);
+      while (b < e && *b < j) *w++ = *b++;
+      *w++ = j;
+    }
+    while (b < e) *w++ = *b++;
+  }
+}
+
+node_t DunbarLayer::ring_step(node_t f, rng::Stream& rs) const {
+  for (int tries = 0; tries < 16; ++tries) {
+    const std::uint64_t k = rs.below(2 * R_);
+    const std::uint32_t d = static_cast<std::uint32_t>(k / 2) + 1;
+    const node_t j = k % 2 ? plus(f, d) : minus(f, d);
+    const Decision t = decide(f, j, d);
+    if (t.circle != 0 && !t.rewired) return j;
+  }
+  return kNoNode;
+}
+
+std::size_t DunbarLayer::memory_bytes() const {
+  std::size_t b = size_.size() + stubs_.size() * sizeof(std::uint32_t) + block_off_.size() * sizeof(block_off_[0]);
+  for (int c = 0; c < 4; ++c) b += select_[c].size() * sizeof(Select);
+  return b;
+}
+
+// Every person's ties() into one CSR: people in chunks, each thread building the lists of a contiguous
+// share of the chunk into its own buffer, appended in person order. The nominal degrees bound the
+// total from above, so the arrays are reserved once.
+Csr generate_dunbar(const DunbarParams& p, std::uint64_t seed) {
+  p.validate();
+  return materialize(DunbarLayer(p, seed));
+}
+
+Csr materialize(const DunbarLayer& layer) {
+  const node_t n = layer.people();
+  std::uint64_t bound = 0;
+  const auto& h = layer.nominal_degree_hist();
+  for (std::size_t k = 0; k < h.size(); ++k) bound += k * h[k];
+  std::vector<offset_t> offsets(std::size_t(n) + 1, 0);
+  std::vector<node_t> targets;
+  std::vector<std::uint8_t> circle;
+  targets.reserve(bound);
+  circle.reserve(bound);
+  const int threads = omp_get_max_threads();
+  std::vector<std::vector<node_t>> tbuf(threads);
+  std::vector<std::vector<std::uint8_t>> cbuf(threads);
+  constexpr node_t kChunk = 1u << 20;
+  for (node_t first = 0; first < n; first = static_cast<node_t>(std::min<std::uint64_t>(n, std::uint64_t(first) + kChunk))) {
+    const node_t last = static_cast<node_t>(std::min<std::uint64_t>(n, std::uint64_t(first) + kChunk));
+#pragma omp parallel num_threads(threads)
+    {
+      const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+      const node_t span = last - first;
+      const node_t lo = first + static_cast<node_t>(std::uint64_t(span) * t / nt);
+      const node_t hi = first + static_cast<node_t>(std::uint64_t(span) * (t + 1) / nt);
+      auto& tb = tbuf[t];
+      auto& cb = cbuf[t];
+      tb.clear();
+      cb.clear();
+      TieList list;
+      for (node_t i = lo; i < hi; ++i) {
+        layer.ties(i, list);
+        tb.insert(tb.end(), list.target.begin(), list.target.end());
+        for (int c = 1; c <= 4; ++c) cb.insert(cb.end(), list.end[c - 1] - list.begin_of(c), static_cast<std::uint8_t>(c));
+        offsets[std::size_t(i) + 1] = list.size();
+      }
+    }
+    for (int t = 0; t < threads; ++t) {
+      targets.insert(targets.end(), tbuf[t].begin(), tbuf[t].end());
+      circle.insert(circle.end(), cbuf[t].begin(), cbuf[t].end());
+    }
+  }
+  for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
   return Csr(std::move(offsets), std::move(targets), std::move(circle));
 }
 

@@ -63,7 +63,14 @@ void SocialGraph::assign_tiers(const TierRule& rule) {
   for (node_t u = 0; u < n; ++u) tier[u] = tier_of(followers(u), thresholds);
 }
 
+void SocialGraph::require_explicit(const std::string& what) const {
+  if (implicit)
+    throw ConfigError("graph.storage", what + " needs the graph stored explicitly (its lists as arrays), and this "
+                                       "graph is implicit; set graph.storage = \"explicit\" on a population that fits");
+}
+
 void SocialGraph::check() const {
+  if (implicit) throw Error("social graph: check() needs the explicit layers");
   const node_t n = people();
   if (audience.num_nodes() != n)
     throw Error("social graph: audience layer has " + std::to_string(audience.num_nodes()) +
@@ -75,7 +82,6 @@ void SocialGraph::check() const {
   for (std::uint8_t c : strong.attr())
     if (c < 1 || c > kCircles) throw Error("social graph: a strong tie has circle " + std::to_string(c));
   strong.check_canonical();
-  audience.check_canonical();
   if (!strong.is_symmetric()) throw Error("social graph: strong ties are not symmetric");
   if (dunbar_capped) {
     const std::uint32_t m = strong.max_degree();
@@ -88,7 +94,7 @@ void SocialGraph::check() const {
 #pragma omp parallel for schedule(dynamic, 1024) reduction(&& : ok)
   for (node_t u = 0; u < n; ++u) {
     for (node_t v : audience.neighbors(u))
-      if (v == u || strong.has_edge(u, v)) {
+      if (v == u) {
         ok = false;
 #pragma omp critical
         bad = u;
@@ -97,7 +103,7 @@ void SocialGraph::check() const {
   }
   if (!ok)
     throw Error("social graph: person " + std::to_string(bad) +
-                " has an audience edge to themself or to a strong tie, or a wrong tier");
+                " has an audience edge to themself, or a wrong tier");
 }
 
 SocialGraph social_from_undirected(Csr g, std::uint8_t circle, bool dunbar_capped) {

@@ -53,15 +53,12 @@ Exposure::Exposure(const SocialGraph& g, const Campaign& c) : g_(g), c_(c) {
   engagement_ = c_.engagement.rate;
   for (int k = 0; k < kCircles; ++k) strong_coins_.push_back(Coin::of(strong_p_[k]));
   for (double rate : engagement_) audience_coins_.push_back(Coin::of(audience_base_ * rate));
+  // An implicit graph keeps no per-person arrays: rows and circles come with each rebuilt list.
+  if (g.is_implicit()) return;
   const node_t n = g.people();
   eng_class_.resize(n);
-  const auto& lo = c_.engagement.min_followers;
 #pragma omp parallel for schedule(static)
-  for (node_t u = 0; u < n; ++u) {
-    std::size_t k = 0;
-    while (k + 1 < lo.size() && double(g.followers(u)) >= lo[k + 1]) ++k;
-    eng_class_[u] = static_cast<std::uint8_t>(k);
-  }
+  for (node_t u = 0; u < n; ++u) eng_class_[u] = static_cast<std::uint8_t>(engagement_row(g.followers(u)));
   const auto& attr = g.strong.attr();
   if (attr.empty()) only_circle_ = 1;
   if (!attr.empty() && std::all_of(attr.begin(), attr.end(), [&](std::uint8_t a) { return a == attr[0]; }))
@@ -80,6 +77,13 @@ Exposure::Exposure(const SocialGraph& g, const Campaign& c) : g_(g), c_(c) {
       circle_packed_[u] = packed;
     }
   }
+}
+
+int Exposure::engagement_row(std::uint64_t followers) const {
+  const auto& lo = c_.engagement.min_followers;
+  std::size_t k = 0;
+  while (k + 1 < lo.size() && double(followers) >= lo[k + 1]) ++k;
+  return static_cast<int>(k);
 }
 
 double Exposure::authenticity(std::uint32_t posts) const { return std::pow(c_.fatigue, double(posts)); }

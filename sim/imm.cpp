@@ -498,6 +498,7 @@ void ImmParams::validate() const {
 }
 
 ImmGraph::ImmGraph(const Exposure& ex) : ex_(ex) {
+  ex.graph().require_explicit("IMM (the optimal strategy walks the audience layer backwards)");
   const SocialGraph& g = ex.graph();
   const node_t n = g.people();
   const Csr& a = g.audience;

@@ -64,6 +64,8 @@ std::vector<double> threshold_in_weights(const Exposure& ex, double audience_wei
 Model Model::ic() { return Model(); }
 
 Model Model::threshold(const Exposure& ex, const ThresholdParams& p) {
+  ex.graph().require_explicit("the threshold model (each person's incoming contact weight, which counts the "
+                              "accounts they follow)");
   p.validate();
   Model m;
   m.kind_ = ModelKind::threshold;

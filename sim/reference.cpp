@@ -110,15 +110,18 @@ RunResult reference_ic(const Exposure& ex, const CascadeInput& in, CascadeTrace*
 }
 
 // Weight of the contact u -> v under the threshold model; empty when v does not hear from u (a
-// strong tie always counts, even at weight 0; a followed account only with a positive weight).
+// strong tie always counts, even at weight 0; a followed account only with a positive weight, once
+// per time v is listed among u's followers, as the engine offers it).
 std::optional<double> contact_weight(const Exposure& ex, const Model& m, node_t u, node_t v) {
   const SocialGraph& g = ex.graph();
   const std::uint8_t c = g.strong.edge_attr(u, v);
-  if (c) return ex.campaign().circle_weight[c - 1];
   const double aw = m.threshold_params().audience_weight;
   const auto fol = g.audience.neighbors(u);
-  if (aw > 0 && std::binary_search(fol.begin(), fol.end(), v)) return aw;
-  return std::nullopt;
+  const auto follows = aw > 0 ? std::count(fol.begin(), fol.end(), v) : 0;
+  if (!c && follows == 0) return std::nullopt;
+  double w = c ? ex.campaign().circle_weight[c - 1] : 0.0;
+  for (std::ptrdiff_t k = 0; k < follows; ++k) w += aw;
+  return w;
 }
 
 RunResult reference_threshold(const Exposure& ex, const Model& m, const CascadeInput& in, CascadeTrace* trace) {

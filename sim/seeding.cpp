@@ -166,6 +166,7 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       if (!(spec_.top_fraction > 0 && spec_.top_fraction <= 1))
         throw ConfigError(field(spec_, "top_fraction"), "must be in (0, 1], got " + number_text(spec_.top_fraction));
       if (spec_.top_fraction < 1) {
+        g.require_explicit(field(spec_, "top_fraction") + " below 1 (a ranking of everyone by strong degree)");
         const auto m = static_cast<std::uint32_t>(std::max(1.0, std::floor(spec_.top_fraction * n)));
         pool_ = top_k(n, m, [&](node_t u) { return g.strong.degree(u); });
         std::sort(pool_.begin(), pool_.end());
@@ -174,15 +175,36 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
         need_k(n, "the population");
       }
       break;
-    case StrategyKind::top_followers:
+    case StrategyKind::top_followers: {
       need_k(n, "the population");
-      fixed_ = fixed_set(top_k(n, spec_.k, [&](node_t u) { return g.followers(u); }));
+      // The k most followed sit in the top tiers: rank only the tiers from the top down that hold
+      // at least k people together (everyone when the influencer tiers hold fewer).
+      std::vector<node_t> candidates;
+      for (int t = kTierCount - 1; t >= 1 && candidates.size() < spec_.k; --t) {
+        const auto m = tier_members(g, static_cast<Tier>(t));
+        candidates.insert(candidates.end(), m.begin(), m.end());
+      }
+      if (candidates.size() < spec_.k) {
+        fixed_ = fixed_set(top_k(n, spec_.k, [&](node_t u) { return g.followers(u); }));
+        break;
+      }
+      std::sort(candidates.begin(), candidates.end());
+      const std::size_t kk = spec_.k;
+      std::partial_sort(candidates.begin(), candidates.begin() + kk, candidates.end(), [&](node_t a, node_t b) {
+        const auto fa = g.followers(a), fb = g.followers(b);
+        return fa != fb ? fa > fb : a < b;
+      });
+      candidates.resize(kk);
+      fixed_ = fixed_set(std::move(candidates));
       break;
+    }
     case StrategyKind::top_degree:
+      g.require_explicit(field(spec_, "kind") + " = \"top_degree\" (a ranking of everyone by strong degree)");
       need_k(n, "the population");
       fixed_ = fixed_set(top_k(n, spec_.k, [&](node_t u) { return g.strong.degree(u); }));
       break;
     case StrategyKind::top_core: {
+      g.require_explicit(field(spec_, "kind") + " = \"top_core\" (the k-core decomposition)");
       need_k(n, "the population");
       std::vector<std::uint32_t> core(n);
       boost::core_numbers(g.strong, boost::make_iterator_property_map(core.begin(), get(boost::vertex_index, g.strong)));

@@ -216,7 +216,9 @@ class Graph:
     def to_networkx(self):
         """A networkx.DiGraph: strong ties both ways (kind="strong", circle=c), audience edges account ->
         follower (kind="audience"); node attributes tier (name) and followers. Node labels are .nodes
-        when the graph was imported with labels, else 0..people-1."""
+        when the graph was imported with labels, else 0..people-1. A follower drawn uniformly from
+        everyone may be a friend already, or listed twice: a simple graph keeps that edge once, as the
+        strong tie when there is one."""
         import networkx as nx
         G = nx.DiGraph()
         label = self.nodes if self.nodes is not None else range(self.people)
@@ -226,7 +228,8 @@ class Graph:
         G.add_edges_from((label[u], label[v], {"kind": "strong", "circle": int(c)})
                          for u, v, c in zip(rows, self.strong_targets, self.strong_circle))
         rows = np.repeat(np.arange(self.people), np.diff(self.audience_offsets))
-        G.add_edges_from((label[u], label[v], {"kind": "audience"}) for u, v in zip(rows, self.audience_targets))
+        G.add_edges_from((label[u], label[v], {"kind": "audience"}) for u, v in zip(rows, self.audience_targets)
+                         if not G.has_edge(label[u], label[v]))
         return G
 
     def __repr__(self) -> str:

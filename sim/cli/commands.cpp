@@ -87,6 +87,7 @@ int cmd_graph(const Common& c, bool save_graph, bool spectral) {
   if (!c.quiet) print_graph_summary(built->graph, built->stats, built->seconds);
   Spectral strong, combined;
   if (spectral) {
+    built->graph.require_explicit("--spectral");
     progress.stage("spectral radius (power iteration)");
     PowerParams pp;
     pp.tolerance = 1e-6;

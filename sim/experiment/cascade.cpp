@@ -9,6 +9,7 @@ namespace nanoreach {
 
 TracedCascade trace_cascade(const SocialGraph& g, const ExperimentSpec& spec, ModelKind model,
                             std::span<const node_t> seeds, std::optional<double> p, std::uint32_t run) {
+  g.require_explicit("a traced cascade (the serial reference implementation)");
   Campaign c = spec.campaign;
   if (p) {
     if (!(*p >= 0 && *p <= 1)) throw ConfigError("p", "is an edge probability and must be in [0, 1], got " + number_text(*p));

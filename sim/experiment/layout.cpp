@@ -122,6 +122,12 @@ const std::map<std::string, DatasetDoc>& graph_docs() {
       {"tier_names", {"tier names; the index is the tier code (0 = ordinary ... 4 = mega)", ""}},
       {"tier_counts", {"people in each tier, in the order of tier_names", kPeople}},
       {"circle_mean_ties", {"mean strong ties per person in circles 1..4 (support clique ... 150 layer)", "ties"}},
+      {"theory_degree_hist",
+       {"the degree distribution the percolation theory uses: for the Dunbar generator each person's degree before "
+        "rewired ties that would repeat a tie or close a self-loop are dropped (the same under both storages), else "
+        "degree_hist",
+        kPeople}},
+      {"theory_circle_mean_ties", {"mean ties per circle behind theory_degree_hist", "ties"}},
       {"strong/offsets", {"CSR row offsets (int64) of the strong layer: person u's ties are targets[offsets[u]:offsets[u+1]]", ""}},
       {"strong/targets", {"CSR: the other end of each strong tie; every tie is stored both ways (u -> v and v -> u)", ""}},
       {"strong/circle", {"circle 1..4 of each strong tie, aligned with strong/targets", ""}},

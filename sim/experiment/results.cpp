@@ -109,7 +109,7 @@ SummaryContext summary_context(const ExperimentSpec& spec, const GraphStats& sta
   c.target = [target](std::int64_t) { return target; };
   std::map<std::string, Theory> theory;
   for (ModelKind m : spec.models)
-    theory[model_name(m)] = percolation_theory(stats.degree_hist, stats.mean_circle, spec, m);
+    theory[model_name(m)] = percolation_theory(stats.theory_degree_hist, stats.theory_circle_mean, spec, m);
   c.theory = [theory](std::int64_t, const std::string& model) {
     auto it = theory.find(model);
     return it == theory.end() ? Theory{} : it->second;
@@ -320,9 +320,17 @@ void write_graph_group(io::h5::Group& root, const SocialGraph& g, const GraphSta
   gr.write_array("tier_names", std::span<const std::string>(tier_names));
   gr.write_array("tier_counts", std::span<const std::uint64_t>(s.tier_counts.data(), s.tier_counts.size()));
   gr.write_array("circle_mean_ties", std::span<const double>(s.mean_circle.data(), s.mean_circle.size()));
+  gr.write_array("theory_degree_hist", std::span<const std::uint64_t>(s.theory_degree_hist));
+  gr.write_array("theory_circle_mean_ties",
+                 std::span<const double>(s.theory_circle_mean.data(), s.theory_circle_mean.size()));
+  gr.set_attribute("storage", s.storage);
+  gr.set_attribute("degrees_nominal", s.degrees_nominal);
+  gr.set_attribute("components_known", s.components_known);
+  gr.set_attribute("memory_bytes", static_cast<unsigned long long>(s.graph_bytes));
 
   gr.set_attribute("audience_direction", kAudienceDirection);
   if (save_graph) {
+    g.require_explicit("--save-graph");
     h5::ArrayOptions packed;
     packed.gzip = 1;
     gr.write_array("strong/offsets", signed_offsets(g.strong), packed);

@@ -44,6 +44,7 @@ namespace {
 std::optional<std::vector<node_t>> computed_seeds(const StrategySpec& s, const Exposure& ex, const ExperimentSpec& spec) {
   const SocialGraph& g = ex.graph();
   if (s.kind == StrategyKind::eigenvector) {
+    g.require_explicit("the eigenvector strategy (a power iteration over every tie)");
     if (s.k > g.people())
       throw ConfigError("strategy." + s.name + ".k",
                         "is " + std::to_string(s.k) + " but the population has only " + std::to_string(g.people()) +

@@ -18,6 +18,11 @@ std::shared_ptr<io::Schema> make_schema() {
       .one_of({"dunbar", "erdos_renyi", "chung_lu", "configuration", "barabasi_albert", "watts_strogatz",
                "edgelist", "saved"});
   s->integer("graph.people", 1000000, "number of people N (generated graphs)").at_least(2).at_most(4294967295.0);
+  s->string("graph.storage", "auto",
+            "how the Dunbar network is held: its lists as arrays (explicit, about 0.9 GB per million people), "
+            "rebuilt on demand from the seed (implicit, about 7 bytes per person; the same graph and the same "
+            "results), or auto: explicit when it fits in half the available memory")
+      .one_of({"auto", "explicit", "implicit"});
   s->integers("graph.circles", {5, 15, 50, 150},
               "cumulative sizes of the four Dunbar circles (Zhou, Sornette, Hill & Dunbar 2005); each at most 150");
   s->real("graph.size_mean", 150, "mean network size people aim for (Goncalves, Perra & Vespignani 2011: 100-200)")

@@ -152,6 +152,8 @@ GraphSpec graph_part(const io::Config& cfg) {
                         std::string("must be above tiers.") + names[k - 1] + "_fraction (thresholds increase)");
   }
   g.validate();
+  g.implicit = resolve_storage(cfg.get_string("graph.storage"), g, available_memory_bytes());
+  g.validate();
   return g;
 }
 

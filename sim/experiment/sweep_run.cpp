@@ -313,8 +313,9 @@ SweepReport assemble(const Assembly& a, std::vector<PointSource*> sources, const
     for (std::size_t g = 0; g < plan.graphs; ++g)
       if (graph_written[g]) {
         h5::Group gr = f.open_group("/graphs/" + std::to_string(g));
-        hist[g] = gr.read_array<std::uint64_t>("degree_hist");
-        circles[g] = gr.read_array<double>("circle_mean_ties");
+        const bool theory = gr.exists("theory_degree_hist");
+        hist[g] = gr.read_array<std::uint64_t>(theory ? "theory_degree_hist" : "degree_hist");
+        circles[g] = gr.read_array<double>(theory ? "theory_circle_mean_ties" : "circle_mean_ties");
       }
     ctx.theory = [&](std::int64_t p, const std::string& model) {
       const std::size_t g = plan.graph_of_point[std::size_t(p)];

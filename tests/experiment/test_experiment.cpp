@@ -222,9 +222,9 @@ TEST_CASE("round trip: every documented dataset and attribute, summary recompute
   const ExperimentSpec spec = spec_from_config(parse(kSmall));
   GraphStats stats;
   stats.people = 20000;
-  stats.degree_hist = g.read_array<std::uint64_t>("degree_hist");
-  const auto circles = g.read_array<double>("circle_mean_ties");
-  std::copy(circles.begin(), circles.end(), stats.mean_circle.begin());
+  stats.theory_degree_hist = g.read_array<std::uint64_t>("theory_degree_hist");
+  const auto circles = g.read_array<double>("theory_circle_mean_ties");
+  std::copy(circles.begin(), circles.end(), stats.theory_circle_mean.begin());
   REQUIRE(summary == summarize(runs, summary_context(spec, stats)));
   // Theory beside simulation: IC and SIR get a percolation prediction, in [0, 1].
   const auto& T = summary.column<double>("theory_T");

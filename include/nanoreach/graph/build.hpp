@@ -44,11 +44,16 @@ struct GraphSpec {
   std::uint8_t circle = 1;           // circle of every tie that is not from the Dunbar generator
   AudienceParams audience;
   TierRule tiers;
+  bool implicit = false;             // graph.storage resolved: rebuild lists on demand (dunbar only)
 
   void validate() const;  // ConfigError naming the graph.* / audience.* / tiers.* key
 };
 
 const char* source_name(GraphSpec::Source s);
+
+// Bytes the explicit graph of `spec` needs at the peak of its build (an estimate from the mean degree
+// and audience; graph.storage = "auto" compares it with the available memory).
+std::uint64_t explicit_graph_bytes(const GraphSpec& spec);
 
 // stage: the stage's name; done: its share done in [0, 1]. Called on the building thread only.
 using BuildProgress = std::function<void(std::string_view stage, double done)>;

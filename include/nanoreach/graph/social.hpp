@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,11 @@ struct TierThresholds {
 TierThresholds resolve_tiers(const TierRule& rule, node_t people);
 Tier tier_of(std::uint64_t followers, const TierThresholds& t);
 
+class ImplicitGraph;
+
+// Explicit (the default): the two layers are CSR arrays. Implicit (graph.storage = "implicit", the
+// Dunbar network only): `implicit` rebuilds any person's lists on demand, strong and audience are
+// empty, and only the tier of each person is stored (see implicit.hpp).
 struct SocialGraph {
   Csr strong;
   Csr audience;
@@ -61,14 +67,27 @@ struct SocialGraph {
   TierThresholds thresholds;
   bool dunbar_capped = true;
   std::vector<std::uint64_t> external_ids;  // imported graphs: our id -> the file's id
+  // Dunbar graphs: the degrees before colliding rewired ties are dropped (DunbarLayer), the same under
+  // both storages; the percolation theory is computed from them. Empty for other sources.
+  std::vector<std::uint64_t> nominal_degree_hist;
+  std::array<double, kCircles> nominal_circle_mean = {};
+  std::shared_ptr<const ImplicitGraph> implicit;
 
-  node_t people() const { return strong.num_nodes(); }
-  std::uint32_t followers(node_t u) const { return audience.degree(u); }
+  bool is_implicit() const { return implicit != nullptr; }
+  node_t people() const { return implicit ? implicit_people() : strong.num_nodes(); }
+  std::uint32_t followers(node_t u) const { return implicit ? implicit_followers(u) : audience.degree(u); }
+  // Throws ConfigError on graph.storage when `what` needs the layers as arrays.
+  void require_explicit(const std::string& what) const;
   // Recomputes tier[] from follower counts.
   void assign_tiers(const TierRule& rule);
   // Throws Error naming the first broken invariant: layer sizes, circles in 1..4, symmetry,
-  // canonical order, the Dunbar cap when dunbar_capped, audience edges that duplicate strong ties.
+  // canonical order of the strong layer, the Dunbar cap when dunbar_capped, audience edges to oneself,
+  // tiers.
   void check() const;
+
+ private:
+  node_t implicit_people() const;
+  std::uint32_t implicit_followers(node_t u) const;
 };
 
 // A strong layer without circles (a classic or imported graph) as a social graph whose ties all sit

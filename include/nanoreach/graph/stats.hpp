@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "nanoreach/graph/social.hpp"
@@ -37,6 +38,17 @@ struct GraphStats {
   std::vector<std::uint64_t> degree_hist;        // [d] = people with d strong ties
   std::vector<std::uint64_t> follower_bin_lo;    // follower histogram bins: [lo_k, lo_{k+1})
   std::vector<std::uint64_t> follower_hist;      //   0, 1, 2-3, 4-7, ... (powers of two)
+  // What the percolation theory reads: the Dunbar generator's nominal degrees (before colliding
+  // rewired ties are dropped; the same under both storages), or degree_hist / mean_circle.
+  std::vector<std::uint64_t> theory_degree_hist;
+  std::array<double, kCircles> theory_circle_mean = {};
+  // Implicit graphs: degree_hist, strong_ties, max_degree, mean_degree and mean_circle are the
+  // nominal ones (exact up to the rare dropped rewired ties), components are not computed (they need
+  // a traversal of every tie) and clustering is always sampled.
+  std::string storage = "explicit";
+  bool degrees_nominal = false;
+  bool components_known = true;
+  std::uint64_t graph_bytes = 0;  // bytes the graph holds in memory
 };
 
 // progress, when given, hears the share done (0, then after each of the three passes: counts and

@@ -11,12 +11,18 @@
 // The earliest offer wins; among equal offers, the first. Randomness is one Philox stream per
 // (cascade key, run, person), addressed rather than carried, so a run's outcome does not depend on
 // which thread runs it or on what ran before. Per-person scratch is epoch-stamped: a run costs
-// O(what it touches), never O(N).
+// O(what it touches), never O(N). Where per-person arrays would not fit (an implicit graph of a
+// billion people, one scratch per thread), the scratch is a hash table of the people a run touched
+// instead: memory in proportion to the cascade, the same outcome (the state's representation never
+// changes a coin toss). On an implicit graph each expanded person's lists are rebuilt
+// (ImplicitGraph::expand) and the audience is skip-sampled by position, so a mega account's million
+// followers cost only the ones whose coins come up.
 #pragma once
 
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -49,15 +55,30 @@ struct CascadeInput {
   std::uint32_t max_steps = 100000;
 };
 
+// Per-person state of a run: dense arrays (people x 8 bytes, cleared by epochs) or a hash table of the
+// people the run touched. automatic: dense up to kDenseStateMax people.
+enum class StateMode { automatic, dense, sparse };
+inline constexpr node_t kDenseStateMax = node_t(1) << 25;
+
 // Per-thread scratch, reused across runs.
 class Scratch {
  public:
-  explicit Scratch(node_t people);
+  explicit Scratch(node_t people, StateMode mode = StateMode::automatic);
+  bool sparse() const { return sparse_; }
+  ~Scratch();
 
  private:
+  template <class>
   friend class EngineAccess;
+  friend struct DenseState;
+  friend struct SparseState;
+  bool sparse_;
   std::vector<std::uint32_t> stamp_;   // the run (epoch) that last touched a person
   std::vector<std::uint32_t> info_;    // step:24 | scheduled | weighed, valid when stamped this run
+  struct Touched;                      // the sparse table
+  std::unique_ptr<Touched> touched_;
+  struct Lists;                        // implicit graphs: the expanded person's lists
+  std::unique_ptr<Lists> lists_;
   std::vector<double> acc_, need_;     // threshold: accumulated weight and the weight needed
   std::vector<std::vector<std::uint64_t>> buckets_;  // per step: (person << 8) | attribution code
   std::vector<std::uint32_t> activated_, recovered_;  // per step

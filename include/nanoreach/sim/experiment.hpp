@@ -70,3 +70,15 @@ long config_line(const io::Config& cfg, const std::string& key);
 ConfigError with_line(const io::Config& cfg, const ConfigError& e);
 
 }  // namespace nanoreach
+
+namespace nanoreach {
+
+// Memory the machine can give this process now (MemAvailable, bounded by a cgroup limit), in bytes.
+std::uint64_t available_memory_bytes();
+
+// graph.storage: whether to hold the graph implicitly. "auto" chooses explicit when the explicit
+// graph needs at most half of `available` (or the source cannot be implicit); "explicit" on a
+// population that cannot fit is refused naming graph.people, with what implicit storage would need.
+bool resolve_storage(const std::string& storage, const GraphSpec& g, std::uint64_t available);
+
+}  // namespace nanoreach

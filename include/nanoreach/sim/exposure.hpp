@@ -71,6 +71,11 @@ class Exposure {
     if (packed_) __builtin_prefetch(&circle_packed_[u]);
   }
 
+  // The same by engagement-table row (implicit graphs compute the row from the follower count).
+  int engagement_row(std::uint64_t followers) const;
+  const Coin& audience_coin_of_row(int row) const { return audience_coins_[row]; }
+  double audience_p_of_row(int row) const { return audience_base_ * engagement_[row]; }
+
   // Multiplier on a seed's edges after `posts` other sponsored posts.
   double authenticity(std::uint32_t posts) const;
 
@@ -103,7 +108,7 @@ class Exposure {
   double audience_base_;
   std::vector<double> engagement_;
   std::vector<Coin> strong_coins_, audience_coins_;  // per circle; per engagement row
-  std::vector<std::uint8_t> eng_class_;       // row of the engagement table per person
+  std::vector<std::uint8_t> eng_class_;       // row of the engagement table per person (explicit graphs)
   std::vector<std::uint32_t> circle_packed_;  // per person: circle ends as 4 x 8-bit counts, when degree < 256
   bool packed_ = false;
   int only_circle_ = 0;                       // every tie in this circle (classic and imported graphs), or 0

@@ -1,0 +1,29 @@
+// The implicit social graph (see the header).
+#include "nanoreach/graph/implicit.hpp"
+
+namespace nanoreach {
+
+ImplicitGraph::ImplicitGraph(const DunbarParams& dunbar, const AudienceParams& audience, std::uint64_t seed,
+                             const std::function<void(double)>& progress)
+    : strong_(dunbar, seed, progress),
+      audience_(audience, static_cast<node_t>(dunbar.people), seed) {}
+
+std::uint32_t ImplicitGraph::followers(node_t u) const {
+  const std::uint32_t a = audience_.drawn(u);
+  // Nobody has more than 2R strong ties, so the cap against them binds only this close to N.
+  if (std::uint64_t(a) + 2 * strong_.radius() + 1 < people()) return a;
+  TieList t;
+  strong_.ties(u, t);
+  return static_cast<std::uint32_t>(audience_.size(u, t.size()));
+}
+
+std::uint64_t implicit_graph_bytes(std::uint64_t people) {
+  // size 1 + stub counts 4 + block sums 4 x 8 / 64 + tier 1, and the select index (4 bytes per 1,024
+  // stubs, a fraction of a byte).
+  return people * 6 + people / 2 + people / 64 + (std::uint64_t(1) << 20);
+}
+
+node_t SocialGraph::implicit_people() const { return implicit->people(); }
+std::uint32_t SocialGraph::implicit_followers(node_t u) const { return implicit->followers(u); }
+
+}  // namespace nanoreach
