@@ -120,11 +120,33 @@ std::vector<std::uint8_t> dunbar_target_sizes(const DunbarParams& p, std::uint64
 }
 
 
+namespace {
+// count[v] += occurrences of v in code[0, m) for the codes that matter (circles 1..4, rewired or not):
+// byte compares and popcounts rather than increments that queue behind each other in memory.
+__attribute__((target("avx512f,avx512bw"))) void count_codes_avx512(const std::uint8_t* code, std::uint32_t m,
+                                                                     std::array<std::uint16_t, 16>& count) {
+  for (std::uint32_t k = 0; k < m; k += 64) {
+    const __mmask64 live = m - k >= 64 ? ~__mmask64(0) : (__mmask64(1) << (m - k)) - 1;
+    const __m512i v = _mm512_maskz_loadu_epi8(live, code + k);
+    for (int c : {1, 2, 3, 4, 9, 10, 11, 12})
+      count[c] += static_cast<std::uint16_t>(__builtin_popcountll(_mm512_mask_cmpeq_epi8_mask(live, v, _mm512_set1_epi8(char(c)))));
+  }
+}
+}  // namespace
+
+void DunbarLayer::count_codes(const std::uint8_t* code, std::uint32_t m, std::array<std::uint16_t, 16>& count) const {
+  if (avx512_) {
+    count_codes_avx512(code, m, count);
+    return;
+  }
+  for (std::uint32_t k = 0; k < m; ++k) ++count[code[k]];
+}
+
 DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::function<void(double)>& progress)
     : p_(p), n_(static_cast<node_t>(p.people)), key_(rng::derive(seed, rng::Purpose::graph_tie)),
       size_(dunbar_target_sizes(p, seed)) {
   R_ = (p.circles[3] + 1) / 2;
-  size_.resize(size_.size() + 8, 0);  // the vector kernel reads sizes eight bytes at a time
+  size_.resize(size_.size() + 16, 0);  // the vector kernel reads sizes eight bytes at a time, past the end
   // Each coin of a pair is a 21-bit integer u of its hash, read as u / 2^21; u / 2^21 < x holds
   // exactly when u < ceil(x 2^21), so every comparison is an integer one (the same in the scalar
   // and the vector code).
@@ -165,8 +187,9 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
     for (std::uint32_t t = 0; t < kSizes; ++t)
       for (int c = 0; c < 4; ++c)
         keep_thr_[(std::size_t(s) * kSizes + t) * 8 + c] = threshold(fill[c][s] * fill[c][t] * inv_mean[c]);
-  // Per slot (ring order, padded to a multiple of 8 with copies of the last slot for the vector code).
-  padded_slots_ = (2 * R_ + 7) / 8 * 8;
+  // Per slot (ring order), padded with copies of the last slot: the vector code works in eights from
+  // slot 0 or slot R and may run 15 slots past 2R.
+  padded_slots_ = 2 * R_ + 16;
   slot_dist_.resize(padded_slots_);
   slot_off_.resize(padded_slots_);
   slot_c0_.resize(padded_slots_);
@@ -179,51 +202,63 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
     slot_c0_[k] = circle0_[d];
     slot_cthr_[k] = circle_thr_[d];
   }
-  avx512_ = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  avx512_ = cpu_has_avx512();
 
-  // The one pass: stubs per person and circle, kept lattice ties for the nominal degrees. Blocks of
-  // people in a fixed static schedule; per-thread integer histograms, summed in thread order (integer
-  // sums do not depend on order anyway).
+  // The one pass: stubs per person and circle, kept lattice ties for the nominal degrees. Chunks of
+  // people in a fixed static schedule; each pair is decided once, from its left end, and counted at
+  // both ends (a chunk also decides the R pairs reaching into it from the left); chunks at the ring's
+  // seam decide each person's 2R pairs instead. Per-thread integer histograms: their sums do not
+  // depend on order.
   stubs_.assign(n_, 0);
   const node_t blocks = (n_ + kBlock - 1) / kBlock;
   std::array<std::vector<std::uint64_t>, 4> block_sum;
   for (auto& b : block_sum) b.assign(std::size_t(blocks) + 1, 0);
   std::vector<std::uint64_t> deg_hist(2 * std::size_t(R_) + 1, 0);
   std::array<std::uint64_t, 5> circle_ties = {};
-  const node_t chunk = 1u << 14;  // people per progress tick
+  constexpr node_t kChunk = 128 * kBlock;
+  const node_t chunks = (n_ + kChunk - 1) / kChunk;
   std::uint64_t done = 0;
 #pragma omp parallel
   {
     std::vector<std::uint64_t> local_hist(deg_hist.size(), 0);
     std::array<std::uint64_t, 5> local_circle = {};
     std::vector<std::uint8_t> code(padded_slots_);
-#pragma omp for schedule(static, 256)
-    for (node_t blk = 0; blk < blocks; ++blk) {
-      const node_t first = blk * kBlock, last = static_cast<node_t>(std::min<std::uint64_t>(n_, std::uint64_t(first) + kBlock));
-      std::uint64_t sum[4] = {0, 0, 0, 0};
-      for (node_t i = first; i < last; ++i) {
-        std::uint32_t st[16] = {};
-        lattice_codes(i, code.data());
-        for (std::uint32_t k = 0; k < 2 * R_; ++k) ++st[code[k]];
-        std::uint32_t kept = 0;
+    std::vector<std::array<std::uint16_t, 16>> acc(kChunk);
+#pragma omp for schedule(static, 1)
+    for (node_t ch = 0; ch < chunks; ++ch) {
+      const node_t a = ch * kChunk, b = static_cast<node_t>(std::min<std::uint64_t>(n_, std::uint64_t(a) + kChunk));
+      for (node_t i = a; i < b; ++i) acc[i - a].fill(0);
+      if (a < R_ || std::uint64_t(b) + R_ > n_) {
+        for (node_t i = a; i < b; ++i) {
+          lattice_codes(i, code.data());
+          count_codes(code.data(), 2 * R_, acc[i - a]);
+        }
+      } else {
+        for (node_t p = a - R_; p < b; ++p) {
+          lattice_codes(p, code.data(), true);
+          const std::uint8_t* right = code.data() + R_;  // right[d - 1]: the pair (p, p + d)
+          if (p >= a) count_codes(right, R_, acc[p - a]);
+          const std::uint32_t lo = p >= a ? 1 : a - p, hi = std::min<std::uint64_t>(R_, std::uint64_t(b) - 1 - p);
+          for (std::uint32_t d = lo; d <= hi; ++d) ++acc[p + d - a][right[d - 1]];
+        }
+      }
+      for (node_t i = a; i < b; ++i) {
+        const auto& st = acc[i - a];
+        std::uint32_t kept = 0, stub = 0;
         for (int c = 1; c <= 4; ++c) {
           kept += st[c];
-          local_circle[c] += st[c];
-          st[c] = st[c + 8];
+          stub += st[c + 8];
+          local_circle[c] += st[c] + st[c + 8];
+          block_sum[c - 1][i / kBlock + 1] += st[c + 8];
         }
-        stubs_[i] = st[1] | (st[2] << 8) | (st[3] << 16) | (st[4] << 24);
-        for (int c = 0; c < 4; ++c) {
-          sum[c] += st[c + 1];
-          local_circle[c + 1] += st[c + 1];
-        }
-        ++local_hist[kept + st[1] + st[2] + st[3] + st[4]];
+        stubs_[i] = std::uint32_t(st[9]) | (std::uint32_t(st[10]) << 8) | (std::uint32_t(st[11]) << 16) |
+                    (std::uint32_t(st[12]) << 24);
+        ++local_hist[kept + stub];
       }
-      for (int c = 0; c < 4; ++c) block_sum[c][blk + 1] = sum[c];
-      if (progress && (blk + 1) % (chunk / kBlock) == 0) {
+      if (progress) {
         std::uint64_t now;
 #pragma omp atomic capture
-        now = done += chunk;
+        now = done += b - a;
         if (omp_get_thread_num() == 0) progress(std::min(1.0, double(now) / double(n_)));
       }
     }
@@ -270,6 +305,11 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
   if (progress) progress(1.0);
 }
 
+bool DunbarLayer::cpu_has_avx512() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl");
+}
+
 DunbarLayer::Decision DunbarLayer::decide(node_t i, node_t j, std::uint32_t d) const {
   const node_t a = std::min(i, j), b = std::max(i, j);
   const std::uint64_t h = rng::hash(key_, (std::uint64_t(a) << 32) | b);
@@ -295,9 +335,9 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) inline __m512i mul
   return _mm512_add_epi64(lo, _mm512_slli_epi64(cross, 32));
 }
 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void lattice_codes_avx512(
-    std::uint64_t i, std::uint64_t n, std::uint64_t key, std::uint32_t padded, const std::int32_t* off,
+    std::uint64_t i, std::uint64_t n, std::uint64_t key, std::uint32_t k0, std::uint32_t k1, const std::int32_t* off,
     const std::uint8_t* c0, const std::uint32_t* cthr, const std::uint32_t* keep_row, const std::uint8_t* size,
-    std::uint32_t rw, std::uint8_t* code) {
+    const std::uint8_t* slot_size, std::uint32_t rw, std::uint8_t* code) {
   const __m512i vi = _mm512_set1_epi64(std::int64_t(i)), vn = _mm512_set1_epi64(std::int64_t(n));
   const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
   const __m512i vkey = _mm512_set1_epi64(std::int64_t(key));
@@ -306,7 +346,7 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void lattice_codes
   const __m512i m2_lo = _mm512_set1_epi64(0x133111EB), m2_hi = _mm512_set1_epi64(0x94D049BB);
   const __m512i mask21 = _mm512_set1_epi64(0x1FFFFF), vrw = _mm512_set1_epi64(rw), eight = _mm512_set1_epi64(8);
   const __m512i byte = _mm512_set1_epi64(0xFF);
-  for (std::uint32_t k = 0; k < padded; k += 8) {
+  for (std::uint32_t k = k0; k < k1; k += 8) {
     __m512i x = _mm512_add_epi64(vi, _mm512_cvtepi32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(off + k))));
     x = _mm512_mask_add_epi64(x, _mm512_cmplt_epi64_mask(x, zero), x, vn);
     x = _mm512_mask_sub_epi64(x, _mm512_cmpge_epi64_mask(x, vn), x, vn);
@@ -322,7 +362,9 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void lattice_codes
     __m512i c = _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(c0 + k)));
     const __m512i ct = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(cthr + k)));
     c = _mm512_mask_add_epi64(c, _mm512_cmpge_epu64_mask(uc, ct), c, one);
-    const __m512i sz = _mm512_and_si512(_mm512_i64gather_epi64(x, reinterpret_cast<const long long*>(size), 1), byte);
+    // The partners' sizes: contiguous bytes away from the ring's seam, gathered across it.
+    const __m512i sz = slot_size ? _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(slot_size + k)))
+                                 : _mm512_and_si512(_mm512_i64gather_epi64(x, reinterpret_cast<const long long*>(size), 1), byte);
     const __m512i idx = _mm512_add_epi64(_mm512_slli_epi64(sz, 3), _mm512_sub_epi64(c, one));
     const __m512i keep = _mm512_cvtepu32_epi64(_mm512_i64gather_epi32(idx, reinterpret_cast<const int*>(keep_row), 4));
     const __m512i v = _mm512_mask_or_epi64(c, _mm512_cmplt_epu64_mask(ur, vrw), c, eight);
@@ -333,14 +375,26 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void lattice_codes
 #pragma GCC diagnostic pop
 }  // namespace
 
-void DunbarLayer::lattice_codes(node_t i, std::uint8_t* code) const {
+void DunbarLayer::lattice_codes(node_t i, std::uint8_t* code, bool right_only) const {
+  const std::uint32_t first = right_only ? R_ : 0;
   const std::uint32_t* keep_row = keep_thr_.data() + std::size_t(size_[i]) * kSizes * 8;
   if (avx512_) {
-    lattice_codes_avx512(i, n_, key_, padded_slots_, slot_off_.data(), slot_c0_.data(), slot_cthr_.data(), keep_row,
-                         size_.data(), rewire_thr_, code);
+    const bool seam = i < R_ || std::uint64_t(i) + R_ >= n_;
+    auto run = [&](std::uint32_t k0, std::uint32_t k1, const std::uint8_t* slot_size) {
+      lattice_codes_avx512(i, n_, key_, k0, k1, slot_off_.data(), slot_c0_.data(), slot_cthr_.data(), keep_row,
+                           size_.data(), slot_size, rewire_thr_, code);
+    };
+    if (seam) {
+      run(first, 2 * R_, nullptr);
+    } else {
+      // Left slots are people i - R .. i - 1, right ones i + 1 .. i + R: two contiguous runs of sizes
+      // (what the left run writes past slot R - 1 the right run overwrites).
+      if (!right_only) run(0, R_, size_.data() + i - R_);
+      run(R_, 2 * R_, size_.data() + i + 1 - R_);
+    }
     return;
   }
-  for (std::uint32_t k = 0; k < 2 * R_; ++k) {
+  for (std::uint32_t k = first; k < 2 * R_; ++k) {
     const std::uint32_t d = slot_dist_[k];
     const node_t j = k < R_ ? minus(i, d) : plus(i, d);
     const Decision t = decide(i, j, d);

@@ -270,6 +270,44 @@ TEST_CASE("same seed on 1 and 2 threads: identical /runs and /curves", "[experim
   REQUIRE(curves[0] == curves[1]);
 }
 
+TEST_CASE("graph.storage: implicit and explicit give byte-identical /runs, /summary and /curves on 1 and 2 threads",
+          "[experiment][implicit][threads]") {
+  TempDir dir;
+  std::vector<h5::File> files;
+  std::vector<fs::path> paths;
+  for (const char* storage : {"explicit", "implicit"})
+    for (int threads : {1, 2}) {
+      omp_set_num_threads(threads);
+      paths.push_back(dir.path / (std::string(storage) + std::to_string(threads) + ".h5"));
+      run(kSmall, paths.back(),
+          {std::string("graph.storage=\"") + storage + "\"", "graph.people=10000", "runs.count=16", "runs.batch=6"});
+    }
+  omp_set_num_threads(2);
+  const h5::File e = h5::File::open(paths[0]);
+  REQUIRE(e.open_group("/graph").attribute<std::string>("storage") == "explicit");
+  REQUIRE(h5::File::open(paths[2]).open_group("/graph").attribute<std::string>("storage") == "implicit");
+  const h5::Table runs = e.read_table("/runs"), summary = e.read_table("/summary");
+  for (std::size_t k = 1; k < paths.size(); ++k) {
+    INFO(paths[k]);
+    const h5::File f = h5::File::open(paths[k]);
+    REQUIRE(f.read_table("/runs") == runs);
+    REQUIRE(f.read_table("/summary") == summary);
+    for (const char* strategy : {"nano", "mega", "hubs"})
+      for (const char* model : {"ic", "sir", "sir_infected"}) {
+        const std::string c = std::string("/curves/") + strategy + "/" + model;
+        REQUIRE(f.read_matrix<std::uint32_t>(c) == e.read_matrix<std::uint32_t>(c));
+      }
+  }
+  // auto keeps a graph this small explicit; a threshold model on an implicit graph is refused.
+  run(kSmall, dir.path / "auto.h5", {"graph.storage=\"auto\""});
+  REQUIRE(h5::File::open(dir.path / "auto.h5").open_group("/graph").attribute<std::string>("storage") == "explicit");
+  REQUIRE_THAT(error_of([&] {
+                 run(kSmall, dir.path / "thr.h5", {"graph.storage=\"implicit\"", "model.kinds=[\"threshold\"]"});
+               }),
+               Catch::Contains("graph.storage") && Catch::Contains("threshold"));
+  REQUIRE_FALSE(fs::exists(dir.path / "thr.h5"));
+}
+
 TEST_CASE("a stop request keeps finished whole runs in OUT.partial with complete = false", "[experiment][interrupt]") {
   TempDir dir;
   const fs::path out = dir.path / "stopped.h5";

@@ -141,6 +141,12 @@ class DunbarLayer {
   const std::vector<std::uint64_t>& nominal_degree_hist() const { return nominal_hist_; }
   const std::array<double, 4>& nominal_circle_mean() const { return nominal_circle_; }
 
+  // The AVX-512 kernels are used where the processor has them; tests switch them off to compare
+  // them with the scalar code they replace.
+  bool vector_kernels() const { return avx512_; }
+  void use_vector_kernels(bool on) { avx512_ = on && cpu_has_avx512(); }
+  static bool cpu_has_avx512();
+
   // Bytes held (sizes, stub counts, block offsets, select index).
   std::size_t memory_bytes() const;
 
@@ -166,12 +172,14 @@ class DunbarLayer {
   // mate() of every (stub << 3 | circle - 1) into out (kNoMate for the odd stub out).
   void mates(const std::uint64_t* stub, std::uint64_t* out, std::size_t m) const;
 
-  void lattice_codes(node_t i, std::uint8_t* code) const;
+  // Codes of i's 2R lattice slots (only slots R.. 2R - 1, the right side, when right_only).
+  void lattice_codes(node_t i, std::uint8_t* code, bool right_only = false) const;
+  void count_codes(const std::uint8_t* code, std::uint32_t m, std::array<std::uint16_t, 16>& count) const;
   std::vector<std::uint8_t> circle0_;       // by distance: the circle of a pair before its boundary coin
   std::vector<std::uint32_t> circle_thr_;   // by distance: the circle coin moves the pair out at or above this
   std::vector<std::uint32_t> keep_thr_;     // [size][size][circle 1..8]: the keep coin must fall below this
   std::uint32_t rewire_thr_ = 0;            // the rewire coin rewires below this
-  std::uint32_t padded_slots_ = 0;          // 2R rounded up to a multiple of 8
+  std::uint32_t padded_slots_ = 0;          // 2R + 16: slot tables and code buffers
   std::vector<std::uint32_t> slot_dist_;    // per slot: ring distance
   std::vector<std::int32_t> slot_off_;      // per slot: the other end's offset from the person
   std::vector<std::uint8_t> slot_c0_;       // per slot: circle0_ and circle_thr_ of its distance
