@@ -149,6 +149,7 @@ SocialGraph build_graph(const GraphSpec& spec, std::uint64_t seed, const BuildPr
         g.strong = std::move(el.graph).with_uniform_attr(spec.circle);
       }
       g.external_ids = std::move(el.external_ids);
+      g.import = {el.lines, el.edge_lines, el.self_loops, el.duplicates};
       break;
     }
     case S::saved:

@@ -7,6 +7,8 @@
 // well below the cost of building the layer, so it is not split.
 #include "nanoreach/graph/edge_list.hpp"
 
+#include "nanoreach/files.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -20,13 +22,13 @@ namespace nanoreach {
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
 
 // The line as it appears in messages: without its line end, long lines shortened.
 std::string shown(std::string_view line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
-  if (line.size() > 120) return std::string(line.substr(0, 117)) + "...";
-  return std::string(line);
+  if (line.size() > 120) return printable(line.substr(0, 117)) + "...";
+  return printable(line);
 }
 
 [[noreturn]] void bad_line(std::string_view name, std::uint64_t line_no, std::string_view line,
@@ -95,11 +97,12 @@ EdgeList parse_edge_list(std::string_view text, std::string_view name, EdgeListO
   const char* const stop = p + text.size();
   std::uint64_t line_no = 0;
   while (p < stop) {
-    const char* eol = static_cast<const char*>(std::memchr(p, '\n', stop - p));
-    if (!eol) eol = stop;
+    // A line ends at LF, CRLF or a lone CR (old Mac files), so no line end swallows the file.
+    const char* eol = p;
+    while (eol < stop && *eol != '\n' && *eol != '\r') ++eol;
     ++line_no;
     const std::string_view line(p, eol - p);
-    p = eol + 1;
+    p = eol < stop && *eol == '\r' && eol + 1 < stop && eol[1] == '\n' ? eol + 2 : eol + 1;
     const char* c = line.data();
     const char* const e = c + line.size();
     while (c < e && is_blank(*c)) ++c;
@@ -140,25 +143,32 @@ EdgeList parse_edge_list(std::string_view text, std::string_view name, EdgeListO
 }
 
 EdgeList read_edge_list(const std::string& path, EdgeListOptions options) {
+  require_regular_file(path, "edge list");
   errno = 0;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f)
-    throw InputError("edge list \"" + path + "\": cannot open (" + std::strerror(errno) + ")");
+    throw InputError("edge list \"" + printable(path) + "\": cannot open (" + std::strerror(errno) + ")");
   struct stat st {};
-  if (::fstat(::fileno(f.get()), &st) == 0 && S_ISDIR(st.st_mode))
-    throw InputError("edge list \"" + path + "\": is a directory, not a file");
   std::string text;
-  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+  if (::fstat(::fileno(f.get()), &st) == 0 && st.st_size > 0) {
     text.resize(static_cast<std::size_t>(st.st_size));
     text.resize(std::fread(text.data(), 1, text.size(), f.get()));
   }
-  // Whatever a size could not tell (a pipe, a file still growing).
+  // Whatever a size could not tell (a file still growing).
   char buf[1 << 16];
   std::size_t got;
   while ((got = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, got);
   if (std::ferror(f.get()))
-    throw InputError("edge list \"" + path + "\": read error (" + std::strerror(errno) + ")");
-  return parse_edge_list(text, path, options);
+    throw InputError("edge list \"" + printable(path) + "\": read error (" + std::strerror(errno) + ")");
+  EdgeList el = parse_edge_list(text, path, options);
+  // A graph needs people and ties: an empty file (or one of comments) is a mistake, not a network.
+  if (el.edge_lines == 0)
+    throw InputError("edge list \"" + printable(path) + "\": holds no edges (" + std::to_string(el.lines) +
+                     " lines, all blank or comments); expected one edge \"u v\" per line");
+  if (el.edge_lines == el.self_loops)
+    throw InputError("edge list \"" + printable(path) + "\": holds no tie between two different people (" +
+                     std::to_string(el.self_loops) + " self-loops, dropped); expected edges \"u v\" with u != v");
+  return el;
 }
 
 }  // namespace nanoreach

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace nanoreach {
 
@@ -28,6 +29,56 @@ inline std::string grouped_text(double x) {
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
     out.push_back(digits[i]);
+  }
+  return out;
+}
+
+// The length of the well-formed UTF-8 sequence at s[i] (1 for ASCII), or 0 when there is none: a
+// stray continuation byte, an overlong form, a UTF-16 surrogate, a code point above U+10FFFF, or a
+// sequence cut short.
+inline std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  const std::size_t n = (c & 0xE0) == 0xC0 && c >= 0xC2   ? 2
+                        : (c & 0xF0) == 0xE0              ? 3
+                        : (c & 0xF8) == 0xF0 && c <= 0xF4 ? 4
+                                                          : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  const auto d = static_cast<unsigned char>(s[i + 1]);
+  if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0) || (c == 0xF0 && d < 0x90) || (c == 0xF4 && d >= 0x90))
+    return 0;
+  return n;
+}
+
+inline bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// Text from a file or the command line as it may be quoted in a message: valid UTF-8 stays as it
+// is; control characters (NUL included) and bytes that are not UTF-8 become \xNN, so a message is
+// never cut short by a NUL and never writes raw binary to a terminal.
+inline std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0 || c < 0x20 || c == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
+      out += buf;
+      ++i;
+      continue;
+    }
+    out.append(s.substr(i, n));
+    i += n;
   }
   return out;
 }

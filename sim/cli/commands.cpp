@@ -84,6 +84,8 @@ int cmd_graph(const Common& c, bool save_graph, bool spectral) {
   Progress progress(c.quiet);
   const auto built = build_experiment_graph(spec, seed, show_build(progress));
   progress.finish();
+  if (!c.quiet && built->graph.import.edge_lines > 0)
+    std::fprintf(stderr, "nanoreach: note: %s\n", edge_list_note(built->graph, spec.path).c_str());
   if (!c.quiet) print_graph_summary(built->graph, built->stats, built->seconds);
   Spectral strong, combined;
   if (spectral) {

@@ -1,6 +1,9 @@
 // nanoreach: the command line. Parse, dispatch, and catch errors once at the top.
 #include <CLI/CLI.hpp>
 
+#include <omp.h>
+
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 
@@ -12,6 +15,21 @@ namespace {
 
 void on_signal(int) { nanoreach::cli::g_stop.store(true); }
 
+// An integer option of at least `low`. CLI11's own range checks print the range of a double
+// ("0 not in range 2.22507e-308 to 1.79769e+308"); this says what the number means instead.
+CLI::Validator at_least(long long low, std::string meaning) {
+  return CLI::Validator(
+      [low, meaning](std::string& text) -> std::string {
+        long long v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || end != text.data() + text.size())
+          return "\"" + nanoreach::printable(text) + "\" is not a whole number; " + meaning;
+        if (v < low) return std::to_string(v) + " is too small; " + meaning;
+        return "";
+      },
+      "INT>=" + std::to_string(low));
+}
+
 // Help lines stay within 80 columns: CLI11 indents a description's continuation lines after "\n".
 // out_default: what --out defaults to; nullptr for a command that writes no file (no --out, --force).
 void experiment_options(CLI::App* app, nanoreach::cli::Common& c, bool config_required, const char* out_default) {
@@ -19,8 +37,10 @@ void experiment_options(CLI::App* app, nanoreach::cli::Common& c, bool config_re
   if (config_required) opt->required()->check(CLI::ExistingFile);
   else opt->check(CLI::ExistingFile);
   app->add_option("--set", c.sets, "override a key, e.g. --set graph.people=20000\n(repeatable)")->take_all();
-  app->add_option("--seed", c.seed, "master seed (default: the file's `seed`, else 1)")->check(CLI::NonNegativeNumber);
-  app->add_option("--threads", c.threads, "OpenMP threads (default: all cores)")->check(CLI::PositiveNumber);
+  app->add_option("--seed", c.seed, "master seed (default: the file's `seed`, else 1)")
+      ->check(at_least(0, "a seed is a whole number from 0 up"));
+  app->add_option("--threads", c.threads, "OpenMP threads (default: all cores)")
+      ->check(at_least(1, "give at least 1, or omit it for all " + std::to_string(omp_get_num_procs()) + " cores"));
   if (out_default) {
     app->add_option("--out", c.out, std::string("output HDF5 file\n(default: ") + out_default + ")");
     app->add_flag("--force", c.force, "overwrite an existing output file");
@@ -68,10 +88,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"ba", "dunbar", "all"}))
       ->capture_default_str();
   bench->add_option("--cascades", cascades, "cascades per measurement (default: as many as\ntake a few seconds)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0, "0 picks as many as take a few seconds"));
   int imm_k = 0;
   bench->add_option("--imm", imm_k, "also time IMM for the best k seeds on the Dunbar\ngraph (default: 0, skip)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0, "k seeds, or 0 to skip IMM"));
 
   auto* sweep = app.add_subcommand("sweep", "run every point of the experiment's [sweep]");
   experiment_options(sweep, c, true, "the experiment's name with .h5");
@@ -100,7 +120,13 @@ int main(int argc, char** argv) {
   exp->add_flag("--force", export_force, "overwrite existing CSV files");
   exp->add_flag("--quiet", export_quiet, "do not list the files written");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version print and exit 0; every usage error exits 2, as the README says
+    // (CLI11's own codes are 105, 106, 109...).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   struct sigaction sa {};
   sa.sa_handler = on_signal;

@@ -311,6 +311,12 @@ void write_graph_group(io::h5::Group& root, const SocialGraph& g, const GraphSta
   gr.set_attribute("audience_min", spec.audience.min);
   gr.set_attribute("audience_local_half", spec.audience.local_half);
   if (!spec.path.empty()) gr.set_attribute("path", spec.path);
+  if (g.import.edge_lines > 0) {
+    gr.set_attribute("edge_list_lines", static_cast<unsigned long long>(g.import.lines));
+    gr.set_attribute("edge_list_edges", static_cast<unsigned long long>(g.import.edge_lines));
+    gr.set_attribute("edge_list_self_loops", static_cast<unsigned long long>(g.import.self_loops));
+    gr.set_attribute("edge_list_duplicates", static_cast<unsigned long long>(g.import.duplicates));
+  }
 
   gr.write_array("degree_hist", std::span<const std::uint64_t>(s.degree_hist));
   gr.write_array("follower_bin_lo", std::span<const std::uint64_t>(s.follower_bin_lo));

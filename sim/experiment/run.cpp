@@ -38,6 +38,14 @@ std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::u
   return b;
 }
 
+std::string edge_list_note(const SocialGraph& g, const std::string& path) {
+  const auto& i = g.import;
+  return "edge list " + printable(path) + ": " + grouped_text(double(i.edge_lines)) + " edge lines of " +
+         grouped_text(double(i.lines)) + "; dropped " + grouped_text(double(i.self_loops)) + " self-loops and " +
+         grouped_text(double(i.duplicates)) + " duplicate ties (kept in /graph as edge_list_self_loops, "
+         "edge_list_duplicates)";
+}
+
 namespace {
 
 // Seed sets that come from centrality or IMM rather than from the strategy itself (nullopt for the rest).
@@ -117,6 +125,7 @@ RunReport run_experiment(const io::Config& cfg, const RunOptions& o) {
   std::unique_ptr<BuiltGraph> own;
   if (!o.graph) own = build_experiment_graph(spec.graph, spec.seed, o.graph_progress);
   const BuiltGraph* built = o.graph ? o.graph : own.get();
+  if (o.note && built->graph.import.edge_lines > 0) o.note(edge_list_note(built->graph, built->spec.path));
   stage("preparing " + std::to_string(spec.strategies.size()) + " strategies");
   const auto bound = bind_campaign(built->graph, spec, cfg);
   if (o.note)

@@ -8,6 +8,8 @@
 // distance (Damerau 1964; Levenshtein 1966 with adjacent transpositions), case-insensitive.
 #include "nanoreach/io/config.hpp"
 
+#include "nanoreach/files.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -136,6 +138,128 @@ std::string quoted_list(const std::vector<std::string>& items, std::size_t max =
   }
   if (items.size() > max) out += ", ...";
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nesting depth, bounded before toml++ sees the text
+
+// Every part of a dotted key or table header is one more nested table, and toml++ (destroying a
+// table) and the walkers below recurse once per level: a header of tens of thousands of parts
+// overflows the stack. No key of a real experiment nests more than a few levels, so the text is
+// scanned first (strings and comments skipped) and any key deeper than kMaxDepth is refused. The
+// depth of a key counts its table header, the inline tables and arrays it is inside, the keys
+// that opened them and its own parts.
+constexpr std::size_t kMaxDepth = 64;
+
+bool is_bare_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+}
+
+void check_depth(std::string_view text, const std::string& source, long first_line = 1) {
+  long line = first_line;
+  std::size_t header = 0;           // parts of the current [table] header
+  std::vector<std::size_t> frames;  // per open { or [: the key parts that led into it
+  std::size_t parts = 0;            // parts of the key chain being read
+  bool after_dot = false, line_start = true, in_header = false;
+  auto fail = [&](std::size_t depth, const char* what) {
+    throw ConfigError("",
+                      source + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + what +
+                          " nests tables " + std::to_string(depth) + " levels deep; at most " +
+                          std::to_string(kMaxDepth) + " are allowed (experiment keys have a few dotted parts)",
+                      line);
+  };
+  auto depth_here = [&] {
+    std::size_t d = header + frames.size() + parts;
+    for (std::size_t f : frames) d += f;
+    return d;
+  };
+  auto end_chain = [&](char next) {
+    if (parts > 0 && in_header && next == ']') {
+      if (parts > kMaxDepth) fail(parts, "a table header");
+      header = parts;
+      in_header = false;
+    } else if (parts > 0 && next == '=') {
+      if (depth_here() > kMaxDepth) fail(depth_here(), "a key");
+      if (!frames.empty()) frames.back() += parts;
+    }
+    parts = 0;
+    after_dot = false;
+  };
+  auto segment = [&] {
+    if (!after_dot) parts = 0;
+    ++parts;
+    after_dot = false;
+    if (parts > kMaxDepth) fail(parts, in_header ? "a table header" : "a key");
+  };
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    const char c = text[i];
+    if (c == '\n') {
+      end_chain('\n');
+      ++line;
+      line_start = frames.empty();
+      ++i;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == '#') {
+      while (i < n && text[i] != '\n') ++i;
+      continue;
+    }
+    const bool at_start = line_start;
+    line_start = false;
+    if (c == '"' || c == '\'') {
+      const std::string_view triple = c == '"' ? "\"\"\"" : "'''";
+      if (text.substr(i, 3) == triple) {  // a multi-line string: skipped, its lines counted
+        end_chain(c);
+        i += 3;
+        while (i < n && text.substr(i, 3) != triple) {
+          if (text[i] == '\n') ++line;
+          if (c == '"' && text[i] == '\\' && i + 1 < n) {
+            if (text[i + 1] == '\n') ++line;
+            ++i;
+          }
+          ++i;
+        }
+        i = std::min(n, i + 3);
+        continue;
+      }
+      ++i;
+      while (i < n && text[i] != c && text[i] != '\n') {
+        if (c == '"' && text[i] == '\\' && i + 1 < n && text[i + 1] != '\n') ++i;
+        ++i;
+      }
+      if (i < n && text[i] == c) ++i;
+      segment();
+      continue;
+    }
+    if (is_bare_char(c)) {
+      while (i < n && is_bare_char(text[i])) ++i;
+      segment();
+      continue;
+    }
+    if (c == '.' && parts > 0 && !after_dot) {
+      after_dot = true;
+      ++i;
+      continue;
+    }
+    end_chain(c);
+    if (c == '[' && at_start && frames.empty()) {
+      in_header = true;
+      header = 0;
+      if (i + 1 < n && text[i + 1] == '[') ++i;
+    } else if (c == '[' || c == '{') {
+      frames.push_back(0);
+      if (depth_here() > kMaxDepth) fail(depth_here(), "a value");
+    } else if ((c == ']' || c == '}') && !frames.empty()) {
+      frames.pop_back();
+    }
+    ++i;
+  }
 }
 
 std::string plain_list(const std::vector<std::string>& items, std::size_t max = 12) {
@@ -301,7 +425,10 @@ std::variant<Value, std::string> convert(const toml::node& node, Type type) {
       if (auto* i = node.as_integer()) return Value(static_cast<double>(i->get()));
       break;
     case Type::string:
-      if (auto* s = node.as_string()) return Value(s->get());
+      if (auto* s = node.as_string()) {
+        if (!valid_utf8(s->get())) return wrong("bytes that are not UTF-8 text: \"" + printable(s->get()) + "\"");
+        return Value(s->get());
+      }
       break;
     case Type::floats:
       if (auto* a = node.as_array()) {
@@ -336,7 +463,10 @@ std::variant<Value, std::string> convert(const toml::node& node, Type type) {
         std::vector<std::string> out;
         for (std::size_t i = 0; i < a->size(); ++i) {
           const toml::node& item = (*a)[i];
-          if (auto* s = item.as_string())
+          if (auto* s = item.as_string(); s && !valid_utf8(s->get()))
+            return wrong("an array whose item " + std::to_string(i + 1) + " of " + std::to_string(a->size()) +
+                         " holds bytes that are not UTF-8 text: \"" + printable(s->get()) + "\"");
+          else if (s)
             out.push_back(s->get());
           else
             return item_wrong(i, a->size(), item);
@@ -378,6 +508,8 @@ std::optional<Problem> value_problem(const KeySpec& spec, const Value& value) {
     }
     case Type::floating: {
       const auto x = std::get<double>(value);
+      if (!std::isfinite(x))
+        return Problem{"not a finite number", format_double(x) + " is not a number in " + r.describe()};
       if (!r.contains(x))
         return Problem{"out of range", format_double(x) + " is not in " + r.describe()};
       break;
@@ -386,10 +518,14 @@ std::optional<Problem> value_problem(const KeySpec& spec, const Value& value) {
       return choice_problem(spec, std::get<std::string>(value), "");
     case Type::floats: {
       const auto& v = std::get<std::vector<double>>(value);
-      for (std::size_t i = 0; i < v.size(); ++i)
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!std::isfinite(v[i]))
+          return Problem{"not a finite number",
+                         item(i, v.size()) + format_double(v[i]) + " is not a number in " + r.describe()};
         if (!r.contains(v[i]))
           return Problem{"out of range",
                          item(i, v.size()) + format_double(v[i]) + " is not in " + r.describe()};
+      }
       break;
     }
     case Type::integers: {
@@ -1129,6 +1265,7 @@ Config Config::parse(std::shared_ptr<const Schema> schema, std::string_view text
   Config c = defaults(std::move(schema));
   c.source_ = std::string(source_name);
   toml::table root;
+  check_depth(text, c.source_);
   try {
     root = toml::parse(text, std::string_view(source_name));
   } catch (const toml::parse_error& e) {
@@ -1136,7 +1273,7 @@ Config Config::parse(std::shared_ptr<const Schema> schema, std::string_view text
     throw ConfigError("",
                       c.source_ + ":" + std::to_string(where.line) + ":" +
                           std::to_string(where.column) +
-                          ": TOML syntax error: " + std::string(e.description()),
+                          ": TOML syntax error: " + printable(e.description()),
                       static_cast<long>(where.line));
   }
   std::vector<Leaf> leaves;
@@ -1161,13 +1298,14 @@ Config Config::parse(std::shared_ptr<const Schema> schema, std::string_view text
 
 Config Config::parse_file(std::shared_ptr<const Schema> schema, const std::filesystem::path& path,
                           const std::vector<std::string>& overrides) {
+  require_regular_file(path.string(), "configuration file");
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw InputError("cannot read configuration file " + path.string() + ": " +
+    throw InputError("cannot read configuration file " + printable(path.string()) + ": " +
                      std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw InputError("error while reading configuration file " + path.string());
+  if (in.bad()) throw InputError("error while reading configuration file " + printable(path.string()));
   return parse(std::move(schema), text.str(), path.string(), overrides);
 }
 
@@ -1181,14 +1319,15 @@ void Config::check_required() const {
 }
 
 void Config::apply_override(std::string_view assignment) {
-  const std::string origin = "--set " + std::string(assignment);
+  const std::string origin = "--set " + printable(assignment);
   const auto eq = assignment.find('=');
   if (eq == std::string_view::npos)
-    throw ConfigError("", "--set expects key=value, given \"" + std::string(assignment) + "\"");
+    throw ConfigError("", "--set expects key=value, given \"" + printable(assignment) + "\"");
   const std::string key = trim(assignment.substr(0, eq));
   const std::string text = trim(assignment.substr(eq + 1));
   if (key.empty())
-    throw ConfigError("", "--set expects key=value, given \"" + std::string(assignment) + "\"");
+    throw ConfigError("", "--set expects key=value, given \"" + printable(assignment) + "\"");
+  check_depth(key + " = " + text, origin, 0);
 
   // The key's type, when it names a plain key (directly or inside an element), decides whether a
   // bare token is text.
@@ -1217,7 +1356,7 @@ void Config::apply_override(std::string_view assignment) {
     ok = parsed.size() == 1 && parsed.contains("v");
     if (!ok) why = "more than one value";
   } catch (const toml::parse_error& e) {
-    why = std::string(e.description());
+    why = printable(e.description());
   }
   const bool bare =
       text.empty() || std::string_view("[{\"'").find(text[0]) == std::string_view::npos;

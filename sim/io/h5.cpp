@@ -15,6 +15,7 @@
 #include <hdf5_hl.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -45,6 +46,14 @@ std::string hdf5_reason() {
       },
       &messages);
   H5Eclear2(H5E_DEFAULT);
+  // A failed system call (a full disk, a quota, an I/O error) is reported deep in the stack as
+  // "... errno = 28, error message = 'No space left on device' ...": that text is the reason.
+  for (const std::string& m : messages) {
+    const auto at = m.find("errno = ");
+    if (at == std::string::npos) continue;
+    const int code = std::atoi(m.c_str() + at + 8);
+    if (code > 0) return std::strerror(code);
+  }
   while (!messages.empty() && messages.back().empty()) messages.pop_back();
   return messages.empty() ? std::string() : messages.back();
 }
@@ -1500,6 +1509,8 @@ File File::open(const std::filesystem::path& name, Mode mode) {
   std::error_code ec;
   if (!std::filesystem::exists(name, ec))
     throw Error("cannot open HDF5 file '" + n + "': no such file");
+  if (!std::filesystem::is_regular_file(name, ec))  // a FIFO or device would block or never end
+    throw Error("cannot open HDF5 file '" + n + "': it is not a regular file");
   PropertyListHandle fapl = file_access();
   unsigned flags = mode == Mode::ReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR;
   FileHandle file(H5Fopen(n.c_str(), flags, fapl.get()));

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <omp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/graph/connected_components.hpp>
@@ -202,4 +203,51 @@ TEST_CASE("edge_list: a missing file or a directory is an InputError naming it",
   REQUIRE_THROWS_WITH(read_edge_list(missing), Catch::Contains(missing) && Catch::Contains("cannot open"));
   const std::string dir = std::filesystem::temp_directory_path().string();
   REQUIRE_THROWS_WITH(read_edge_list(dir), Catch::Contains(dir));
+}
+
+TEST_CASE("edge_list: LF, CRLF and lone CR line ends read the same edges", "[edge_list]") {
+  const EdgeList lf = parse_edge_list("# c\n1 2\n2 3\n3 1\n", "lf.txt");
+  const EdgeList crlf = parse_edge_list("# c\r\n1 2\r\n2 3\r\n3 1\r\n", "crlf.txt");
+  const EdgeList cr = parse_edge_list("# c\r1 2\r2 3\r3 1\r", "cr.txt");  // classic Mac OS: one line before
+  const EdgeList mixed = parse_edge_list("# c\r1 2\n2 3\r\n3 1", "mixed.txt");
+  for (const EdgeList* e : {&crlf, &cr, &mixed}) {
+    REQUIRE(e->lines == 4);
+    REQUIRE(e->edge_lines == 3);
+    REQUIRE(e->graph.offsets() == lf.graph.offsets());
+    REQUIRE(e->graph.targets() == lf.graph.targets());
+  }
+  // Line numbers count lone CRs too.
+  REQUIRE_THROWS_WITH(parse_edge_list("1 2\r3 x\r", "cr-bad.txt"), Catch::StartsWith("cr-bad.txt line 2: \"3 x\""));
+  // An empty line between CR and LF ends is a blank line, not an error.
+  REQUIRE(parse_edge_list("1 2\r\r\n2 3\n", "blank.txt").edge_lines == 2);
+}
+
+TEST_CASE("edge_list: binary junk and NUL bytes are escaped in messages", "[edge_list]") {
+  const std::string junk = std::string("1 2\n3 \x01\xff", 8) + std::string(1, '\0') + "z\n";
+  try {
+    parse_edge_list(junk, "junk.bin");
+    FAIL("no InputError for a line of binary junk");
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    CHECK_THAT(what, Catch::Contains("junk.bin line 2: \"3 \\x01\\xFF\\x00z\": node id \"\\x01\\xFF\\x00z\""));
+    CHECK_THAT(what, Catch::EndsWith("is not a non-negative integer"));  // not cut short at the NUL
+    CHECK(what.find('\xff') == std::string::npos);
+  }
+}
+
+TEST_CASE("edge_list: files without ties, FIFOs and devices are refused", "[edge_list]") {
+  const TempFile empty("empty.txt", "");
+  REQUIRE_THROWS_WITH(read_edge_list(empty.str()),
+                      Catch::Contains(empty.str()) && Catch::Contains("holds no edges (0 lines"));
+  const TempFile comments("comments.txt", "# a\n\n% b\n");
+  REQUIRE_THROWS_WITH(read_edge_list(comments.str()), Catch::Contains("holds no edges (3 lines, all blank or comments)"));
+  const TempFile loops("loops.txt", "1 1\n2 2\n");
+  REQUIRE_THROWS_WITH(read_edge_list(loops.str()),
+                      Catch::Contains("holds no tie between two different people (2 self-loops, dropped)"));
+  REQUIRE_THROWS_WITH(read_edge_list("/dev/zero"), Catch::Contains("/dev/zero: is a character device; expected a regular file"));
+  const std::string fifo = (std::filesystem::temp_directory_path() / ("nanoreach-fifo-" + std::to_string(getpid()))).string();
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  // Opening a FIFO with no writer blocks for ever; the check must not open it.
+  REQUIRE_THROWS_WITH(read_edge_list(fifo), Catch::Contains("is a FIFO (named pipe); expected a regular file"));
+  std::filesystem::remove(fifo);
 }

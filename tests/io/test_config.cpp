@@ -259,7 +259,7 @@ TEST_CASE("config: ranges and choices", "[config]") {
   e = config_error([] { parse("[graph]\ndensity = 0.0\n"); });
   CHECK_THAT(e.what(), Catch::Contains("0.0 is not in (0, 1]"));
   e = config_error([] { parse("[graph]\ndensity = nan\n"); });
-  CHECK_THAT(e.what(), Catch::Contains("nan is not in (0, 1]"));
+  CHECK_THAT(e.what(), Catch::Contains("not a finite number in exp.toml: nan is not a number in (0, 1]"));
   e = config_error([] { parse("[campaign]\nrounds = 101\n"); });
   CHECK_THAT(e.what(), Catch::Contains("101 is not in [1, 100]"));
   e = config_error([] { parse("[graph]\ncircles = [5, 0, 7]\n"); });
@@ -586,4 +586,69 @@ TEST_CASE("config: value formatting round-trips through toml++", "[config]") {
   CHECK(format_value(Value(std::string("a\"b\n"))) == "\"a\\\"b\\n\"");
   CHECK(same_value(Value(std::nan("")), Value(std::nan(""))));
   CHECK_FALSE(same_value(Value(1.0), Value(std::int64_t{1})));
+}
+
+TEST_CASE("config: non-finite numbers are refused, even where the range is open", "[config]") {
+  // campaign.budget has no range: inf and nan used to pass.
+  auto e = config_error([] { parse("[campaign]\nbudget = inf\n"); });
+  CHECK(e.key() == "campaign.budget");
+  CHECK(e.line() == 2);
+  CHECK_THAT(e.what(), Catch::Contains("not a finite number in exp.toml: inf is not a number in"));
+  e = config_error([] { parse("[campaign]\nbudget = -inf\n"); });
+  CHECK_THAT(e.what(), Catch::Contains("-inf is not a number"));
+  e = config_error([] { parse("[graph]\nweights = [0.5, nan]\n"); });
+  CHECK_THAT(e.what(), Catch::Contains("item 2 of 2 = nan is not a number in [0, 1]"));
+  Config c = Config::defaults(schema());
+  e = config_error([&] { c.apply_override("campaign.budget=inf"); });
+  CHECK_THAT(e.what(), Catch::Contains("not a finite number in --set campaign.budget=inf"));
+  CHECK(c.get_double("campaign.budget") == 1e6);
+}
+
+TEST_CASE("config: nesting is bounded before toml++ parses (no stack overflow)", "[config]") {
+  // Tens of thousands of dotted parts used to overflow the stack in the key walkers.
+  std::string deep = "[a";
+  for (int i = 0; i < 50000; ++i) deep += ".a";
+  deep += "]\nx = 1\n";
+  auto e = config_error([&] { parse("seed = 1\n" + deep); });
+  CHECK(e.line() == 2);
+  CHECK_THAT(e.what(), Catch::Contains("exp.toml:2: a table header nests tables"));
+  CHECK_THAT(e.what(), Catch::Contains("at most 64 are allowed"));
+  std::string key = "b";
+  for (int i = 0; i < 30000; ++i) key += ".\"q\"";
+  e = config_error([&] { parse(key + " = 1\n"); });
+  CHECK_THAT(e.what(), Catch::Contains("a key nests tables"));
+  // Depth adds up across inline tables: 40 + 40 parts.
+  std::string forty = "k";
+  for (int i = 1; i < 40; ++i) forty += ".k";
+  e = config_error([&] { parse("x = {" + forty + " = {" + forty + " = 1}}\n"); });
+  CHECK_THAT(e.what(), Catch::Contains("a key nests tables"));
+  Config c = Config::defaults(schema());
+  e = config_error([&] { c.apply_override("sweep.x={" + forty + " = {" + forty + " = 1}}"); });
+  CHECK_THAT(e.what(), Catch::Contains("--set sweep.x="));
+  // What real files hold passes: many floats, strings with many dots, multi-line strings.
+  std::string text = "label = \"" + std::string(1, 'a');
+  for (int i = 0; i < 100; ++i) text += ".a";
+  text += "\"\n[graph]\nweights = [";
+  for (int i = 0; i < 200; ++i) text += std::string(i ? ", " : "") + "0.5";
+  text += "]\n[sweep]\n\"x\" = '''\n[" + forty + "." + forty + "]\n'''\n";
+  text += "y = \"\"\"\n[" + forty + "." + forty + "]\n\"\"\"\n";
+  const Config ok = parse(text);
+  CHECK(ok.get_doubles("graph.weights").size() == 200);
+  CHECK(ok.raw("sweep").size() == 2);
+}
+
+TEST_CASE("config: bytes that are not text are escaped in messages", "[config]") {
+  Config c = Config::defaults(schema());
+  const std::string junk = "graph.kind=\x01\xff\xfe";
+  auto e = config_error([&] { c.apply_override(junk); });
+  const std::string what = e.what();
+  CHECK_THAT(what, Catch::Contains("\\x01\\xFF\\xFE"));
+  CHECK(what.find('\xff') == std::string::npos);
+  CHECK(what.find('\x01') == std::string::npos);
+  e = config_error([&] { parse("[graph]\nkind = \"a\\u0000b\"\n"); });
+  CHECK_THAT(e.what(), Catch::Contains("\\u0000b"));  // the NUL does not cut the message short
+  CHECK_THAT(e.what(), Catch::Contains("is not one of"));
+  CHECK(printable(std::string("a\0b", 3)) == "a\\x00b");
+  CHECK(printable("caf\xc3\xa9") == "caf\xc3\xa9");       // valid UTF-8 stays
+  CHECK(printable("\xed\xa0\x80") == "\\xED\\xA0\\x80");  // a UTF-16 surrogate is not UTF-8
 }

@@ -2,8 +2,9 @@
 //
 // Format: one edge per line, "u v", fields separated by spaces or tabs; columns after the second (a
 // weight, a timestamp) are ignored. Lines that are blank or whose first non-blank character is '#'
-// or '%' are comments. Windows line ends and a UTF-8 byte-order mark are accepted. Node ids are
-// decimal integers in [0, 2^64 - 1].
+// or '%' are comments. Lines end with LF, CRLF (Windows) or a lone CR (classic Mac OS); a UTF-8
+// byte-order mark is accepted. Node ids are decimal integers in [0, 2^64 - 1]. Quoted lines in
+// messages are escaped (printable() in error.hpp), so binary junk never reaches the terminal raw.
 //
 // Invariants of the result:
 //   * nodes are renumbered in SORTED ORDER OF THEIR EXTERNAL IDS: node i is the i-th smallest id in
@@ -43,7 +44,9 @@ struct EdgeList {
   node_t node_of(std::uint64_t id) const;
 };
 
-// Reads and parses the file at `path`; a file that cannot be read is an InputError naming it.
+// Reads and parses the file at `path`. InputError naming it for a path that is not a regular file
+// (a FIFO or device would block), a file that cannot be read, and a file with no edges or only
+// self-loops (a graph of nobody is a mistake, not a network).
 EdgeList read_edge_list(const std::string& path, EdgeListOptions options = {});
 
 // Parses edge-list text; `source_name` names it in error messages (usually the file's path).

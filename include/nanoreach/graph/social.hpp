@@ -67,6 +67,10 @@ struct SocialGraph {
   TierThresholds thresholds;
   bool dunbar_capped = true;
   std::vector<std::uint64_t> external_ids;  // imported graphs: our id -> the file's id
+  // Edge-list imports: what the file held and what was dropped (all zero for other sources).
+  struct Import {
+    std::uint64_t lines = 0, edge_lines = 0, self_loops = 0, duplicates = 0;
+  } import;
   // Dunbar graphs: the degrees before colliding rewired ties are dropped (DunbarLayer), the same under
   // both storages; the percolation theory is computed from them. Empty for other sources.
   std::vector<std::uint64_t> nominal_degree_hist;

@@ -66,6 +66,10 @@ struct BuiltGraph {
 std::unique_ptr<BuiltGraph> build_experiment_graph(const GraphSpec& spec, std::uint64_t seed,
                                                    const BuildProgress& progress = {});
 
+// What an edge-list import kept and dropped, for a note: "edge list x.txt: 1,200 edge lines of
+// 1,204; dropped 3 self-loops and 40 duplicate ties (...)".
+std::string edge_list_note(const SocialGraph& g, const std::string& path);
+
 // A campaign bound to a graph: exposure, prepared models, strategies (checked against the graph).
 struct BoundCampaign {
   std::unique_ptr<Exposure> exposure;
