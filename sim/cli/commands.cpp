@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "nanoreach/sim/analytics.hpp"
+#include "nanoreach/sim/durable.hpp"
 #include "nanoreach/sim/layout.hpp"
 #include "nanoreach/sim/runner.hpp"
 #include "report.hpp"
@@ -79,6 +80,7 @@ int cmd_graph(const Common& c, bool save_graph, bool spectral) {
   const GraphSpec spec = graph_spec_from_config(cfg);
   const std::uint64_t seed = static_cast<std::uint64_t>(cfg.get_int("seed"));
   const std::filesystem::path out = default_out(c, "graph.h5");
+  const OutputLock lock(out);
   if (std::filesystem::exists(out) && !c.force)
     throw InputError(out.string() + " already exists; pass --force to overwrite it");
   Progress progress(c.quiet);
@@ -122,9 +124,9 @@ int cmd_graph(const Common& c, bool save_graph, bool spectral) {
     }
     finish_layout(f);
     f.set_attribute("end_time", utc_now());
-    f.set_attribute("complete", true);
+    seal_result(f, partial, true);
   }
-  std::filesystem::rename(partial, out);
+  rename_durably(partial, out);
   if (!c.quiet) std::printf("wrote %s\n", out.string().c_str());
   return 0;
 }

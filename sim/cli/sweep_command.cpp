@@ -62,6 +62,12 @@ int cmd_sweep(const Common& c, const std::string& shard, bool resume) {
   const SweepReport r = run_sweep(cfg, o);
   progress.finish();
   if (r.written.empty()) return 0;  // another rank wrote the file
+  if (r.already_complete) {
+    if (!c.quiet)
+      std::printf("%s is complete (%zu of %zu points); nothing to resume\n", r.written.string().c_str(),
+                  r.points_done, r.points);
+    return 0;
+  }
   if (!c.quiet) {
     print_result(r);
     print_points(r);
@@ -78,8 +84,14 @@ int cmd_merge(const std::vector<std::string>& shards, const std::string& out, bo
   cmd += " --out " + out;
   const SweepReport r = merge_shards(paths, out, force, cmd);
   if (!quiet) print_result(r);
-  if (!quiet || !r.complete) print_points(r);  // an incomplete merge says why it exits 1
-  return r.complete ? 0 : 1;
+  if (r.complete) {
+    if (!quiet) print_points(r);
+    return 0;
+  }
+  // An incomplete merge says on stderr why it exits 1: the missing points and where they belong.
+  std::fprintf(stderr, "nanoreach: merge incomplete: %s; kept what there is in %s (complete = false)\n",
+               r.missing.c_str(), r.written.string().c_str());
+  return 1;
 }
 
 }  // namespace nanoreach::cli

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "nanoreach/sim/analytics.hpp"
+#include "nanoreach/sim/durable.hpp"
 #include "nanoreach/sim/imm.hpp"
 #include "nanoreach/sim/layout.hpp"
 #include "nanoreach/sim/runner.hpp"
@@ -119,6 +120,7 @@ RunReport run_experiment(const io::Config& cfg, const RunOptions& o) {
   };
   const std::string start_time = utc_now();
   const ExperimentSpec spec = spec_from_config(cfg);
+  const OutputLock lock(o.out);  // before looking: a second writer is refused, not raced
   if (std::filesystem::exists(o.out) && !o.force)
     throw InputError(o.out.string() + " already exists; pass --force to overwrite it");
 
@@ -169,16 +171,13 @@ RunReport run_experiment(const io::Config& cfg, const RunOptions& o) {
     finish_layout(f);
     f.set_attribute("end_time", utc_now());
     report.complete = !stopped;
-    f.set_attribute("complete", report.complete);
-    f.flush();
+    seal_result(f, partial, report.complete);
   }
   if (!report.complete) {
     report.written = partial;
     return report;
   }
-  std::error_code ec;
-  std::filesystem::rename(partial, o.out, ec);
-  if (ec) throw InputError("cannot rename " + partial.string() + " to " + o.out.string() + ": " + ec.message());
+  rename_durably(partial, o.out);
   report.written = o.out;
   return report;
 }

@@ -137,6 +137,11 @@ std::shared_ptr<io::Schema> make_schema() {
   s->boolean("output.curves", true, "store every run's adoption curve under /curves");
   s->boolean("output.save_graph", false, "store the graph's CSR arrays under /graph (large)");
 
+  s->section("limits", "caps that keep one mistyped number from exhausting the machine; raise them on purpose");
+  s->integer("limits.sweep_points", 10000, "most points a [sweep] may have (raise it for a larger sweep)")
+      .at_least(1);
+  s->integer("limits.runs", 1000000, "most runs.count: runs per strategy and model (raise it for more)").at_least(1);
+
   io::TableArray& st = s->table_array("strategy", "seeding strategies, each run with every model (MODEL.md section 5)");
   st.keys.string("name", "", "a unique name, used in the output").require();
   st.keys.string("kind", "tier", "how seeds are chosen")

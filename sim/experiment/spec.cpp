@@ -218,6 +218,11 @@ ExperimentSpec whole(const io::Config& cfg, bool need_strategies) {
   r.batch = static_cast<std::uint32_t>(std::min<std::int64_t>(cfg.get_int("runs.batch"), 0xFFFFFFFF));
   r.max_steps = static_cast<std::uint32_t>(cfg.get_int("runs.max_steps"));
   r.validate();
+  if (cfg.get_int("runs.count") > cfg.get_int("limits.runs"))
+    throw ConfigError("runs.count",
+                      "is " + std::to_string(cfg.get_int("runs.count")) + ", above limits.runs = " +
+                          std::to_string(cfg.get_int("limits.runs")) +
+                          " (a cap against typos); set limits.runs to run that many");
 
   e.imm.epsilon = cfg.get_double("imm.epsilon");
   e.imm.ell = cfg.get_double("imm.ell");
@@ -260,6 +265,11 @@ ExperimentSpec whole(const io::Config& cfg, bool need_strategies) {
   }
   if (e.strategies.empty() && need_strategies)
     throw ConfigError("strategy", "the experiment has no [[strategy]]; add at least one (see --print-defaults)");
+  // Every run's record and curve stays in memory until its summary is written.
+  const std::uint64_t blocks = std::max<std::size_t>(1, e.strategies.size()) * e.models.size();
+  require_memory("runs.count", std::uint64_t(e.runs.runs) * blocks * kBytesPerRun,
+                 grouped_text(double(e.runs.runs)) + " runs of " + std::to_string(blocks) +
+                     " strategy-model pairs (about 1 KiB per run)");
   return e;
 }
 

@@ -19,6 +19,20 @@ const io::KeySpec* key_spec(const io::Config& cfg, const std::string& key) {
   return nullptr;
 }
 
+// A sweep of `points` points, driven by the axis `key`: refused above limits.sweep_points, and when
+// its plan cannot fit in memory, before a single point is made.
+void check_points(const io::Config& cfg, const std::string& key, double points, long line) {
+  const auto cap = std::uint64_t(cfg.get_int("limits.sweep_points"));
+  if (points > double(cap))
+    throw ConfigError(key,
+                      "makes " + grouped_text(double(points)) + " sweep points, above limits.sweep_points = " +
+                          grouped_text(double(cap)) + " (a cap against typos); set limits.sweep_points to run that many",
+                      line);
+  const double need = points * double(kBytesPerPoint);
+  require_memory(key, static_cast<std::uint64_t>(std::min(need, 1.8e19)),
+                 "the plan of " + grouped_text(double(points)) + " sweep points (about 16 KiB per point)", line);
+}
+
 std::vector<std::shared_ptr<const toml::node>> range_values(const io::Config& cfg, const io::RawEntry& e,
                                                              const toml::table& t) {
   const std::string where = "sweep." + e.key;
@@ -33,6 +47,7 @@ std::vector<std::shared_ptr<const toml::node>> range_values(const io::Config& cf
   if (!from || !to || !points)
     throw ConfigError(where, "a range needs numbers from and to and an integer points", e.line);
   if (*points < 1) throw ConfigError(where, "points must be at least 1", e.line);
+  check_points(cfg, where, double(*points), e.line);
   if (scale != "linear" && scale != "log")
     throw ConfigError(where, "scale must be \"linear\" or \"log\", got \"" + scale + "\"", e.line);
   if (scale == "log" && !(*from > 0 && *to > 0))
@@ -112,8 +127,16 @@ SweepPlan plan_sweep(const io::Config& cfg) {
                               std::to_string(plan.points) + " like sweep." + plan.axes[0].key,
                           a.line);
   } else {
-    for (const SweepAxis& a : plan.axes) plan.points *= a.values.size();
+    // The product, checked as it grows (so it cannot overflow), named after the axis that pushes
+    // it over.
+    for (const SweepAxis& a : plan.axes) {
+      const double product = double(plan.points) * double(a.values.size());
+      check_points(cfg, "sweep." + a.key, product, a.line);
+      plan.points = static_cast<std::size_t>(product);
+    }
   }
+  if (plan.zip && !plan.axes.empty())
+    check_points(cfg, "sweep." + plan.axes[0].key, double(plan.points), plan.axes[0].line);
   // Every point must be a valid experiment before anything runs; points with the same graph
   // parameters share one graph.
   std::map<std::string, std::size_t> graphs;

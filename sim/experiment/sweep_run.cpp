@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "mpi.hpp"
+#include "nanoreach/sim/durable.hpp"
 #include "nanoreach/sim/layout.hpp"
 #include "nanoreach/sim/runner.hpp"
 #include "nanoreach/sim/sweep.hpp"
@@ -47,18 +48,36 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
-// Writes `fill` into a temporary file and renames it to `path`: readers see all or nothing.
+// Writes `fill` into a temporary file, seals it (durable.hpp: flushed, closed, complete = true,
+// synced, re-opened) and only then renames it to `path`: readers see all or nothing, and a failed
+// write (a full disk) leaves no temporary file behind.
 template <class Fill>
 void write_atomically(const fs::path& path, Fill&& fill) {
   const fs::path tmp = path.string() + ".tmp." + std::to_string(getpid());
-  {
+  try {
     h5::File f = h5::File::create(tmp, h5::IfExists::Truncate);
     fill(f);
+    seal_result(f, tmp, true);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
   }
-  fs::rename(tmp, path);
+  rename_durably(tmp, path);
+}
+
+// What a finished checkpoint of item w must hold: the /runs block of every strategy and model.
+std::vector<std::string> item_contents(const ExperimentSpec& spec) {
+  std::vector<std::string> out;
+  for (const StrategySpec& s : spec.strategies)
+    for (ModelKind m : spec.models) out.push_back("/runs/" + s.name + "/" + model_name(m));
+  return out;
 }
 
 h5::Table slice(const h5::Table& t, std::size_t a, std::size_t b) {
+  if (a > b || b > t.rows())
+    throw Error("sweep: rows " + std::to_string(a) + ".." + std::to_string(b) + " of a table of " +
+                std::to_string(t.rows()) + " rows");
   h5::Table out;
   for (const std::string& name : t.names())
     std::visit([&](const auto& v) {
@@ -70,6 +89,9 @@ h5::Table slice(const h5::Table& t, std::size_t a, std::size_t b) {
 
 template <class T>
 h5::Matrix<T> slice_rows(const h5::Matrix<T>& m, std::size_t a, std::size_t b) {
+  if (a > b || b > m.rows)
+    throw Error("sweep: rows " + std::to_string(a) + ".." + std::to_string(b) + " of a matrix of " +
+                std::to_string(m.rows) + " rows");
   h5::Matrix<T> out(b - a, m.cols);
   std::copy(m.values.begin() + a * m.cols, m.values.begin() + b * m.cols, out.values.begin());
   return out;
@@ -133,33 +155,120 @@ class CheckpointSource : public PointSource {
   std::map<std::size_t, std::vector<WorkItem>> items_;
 };
 
+// A shard file of `nanoreach sweep --shard`, checked whole (verify) before merge writes anything:
+// a shard that lacks a dataset, numbers a point outside the plan, holds other run counts than the
+// plan, or fewer curve rows than runs is refused with the shard, the dataset and what was expected.
 class ShardSource : public PointSource {
  public:
-  explicit ShardSource(const fs::path& path) : file_(h5::File::open(path)) {
+  explicit ShardSource(const fs::path& path) : path_(path), file_(h5::File::open(path)) {}
+
+  void verify(const SweepPlan& plan, const std::vector<ExperimentSpec>& specs) {
+    auto bad = [&](const std::string& where, const std::string& what) { fail(where, what); };
+    if (!file_.is_group("/points")) bad("/points", "missing; expected the table of points every sweep file holds");
     const h5::Table points = file_.read_table("/points");
-    const auto& status = points.column<std::string>("status");
-    for (std::size_t p = 0; p < status.size(); ++p)
-      if (status[p] == "done") done_.insert(p);
-    if (file_.exists("/runs")) runs_ = file_.read_table("/runs");
+    const auto& point = column<std::int64_t>(points, "/points", "point", "integers");
+    const auto& status = column<std::string>(points, "/points", "status", "strings");
+    const auto& runs_of_point = column<std::int64_t>(points, "/points", "runs", "integers");
+    if (points.rows() != plan.points)
+      bad("/points", "has " + std::to_string(points.rows()) + " rows; expected " + std::to_string(plan.points) +
+                         ", one per point of the sweep");
+    for (std::size_t p = 0; p < plan.points; ++p) {
+      if (point[p] != std::int64_t(p))
+        bad("/points/point", "row " + std::to_string(p) + " holds " + std::to_string(point[p]) + "; expected " +
+                                 std::to_string(p) + " (points are numbered from 0)");
+      if (status[p] == "done")
+        done_.insert(p);
+      else if (status[p] != "missing" && status[p] != "other shard")
+        bad("/points/status", "row " + std::to_string(p) + " is \"" + printable(status[p]) +
+                                  "\"; expected done, missing or other shard");
+    }
+    if (!done_.empty() && !file_.is_group("/runs"))
+      bad("/runs", "missing, but /points marks " + std::to_string(done_.size()) + " points done");
+    if (file_.is_group("/runs")) runs_ = file_.read_table("/runs");
+    std::map<std::pair<std::string, std::string>, std::size_t> curve_row;
     if (runs_.num_columns()) {
-      const auto& pt = runs_.column<std::int64_t>("point");
-      const auto& st = runs_.column<std::string>("strategy");
-      const auto& mo = runs_.column<std::string>("model");
-      std::map<std::pair<std::string, std::string>, std::size_t> curve_row;
+      const auto& pt = column<std::int64_t>(runs_, "/runs", "point", "integers");
+      const auto& st = column<std::string>(runs_, "/runs", "strategy", "strings");
+      const auto& mo = column<std::string>(runs_, "/runs", "model", "strings");
+      const auto& run = column<std::int64_t>(runs_, "/runs", "run", "integers");
       for (std::size_t i = 0; i < pt.size(); ++i) {
-        auto& r = rows_[{std::size_t(pt[i]), st[i], mo[i]}];
+        const std::string row = "row " + std::to_string(i);
+        if (pt[i] < 0 || pt[i] >= std::int64_t(plan.points))
+          bad("/runs/point", row + " holds point " + std::to_string(pt[i]) + "; expected 0.." +
+                                 std::to_string(plan.points - 1));
+        const std::size_t p = std::size_t(pt[i]);
+        if (!done_.count(p))
+          bad("/runs/point", row + " is of point " + std::to_string(p) + ", which /points does not mark done");
+        const ExperimentSpec& spec = specs[p];
+        const bool known_strategy = std::any_of(spec.strategies.begin(), spec.strategies.end(),
+                                                [&](const StrategySpec& s) { return s.name == st[i]; });
+        const auto m = parse_model(mo[i]);
+        if (!known_strategy || !m || std::find(spec.models.begin(), spec.models.end(), *m) == spec.models.end())
+          bad("/runs", row + " is of strategy \"" + printable(st[i]) + "\" under model \"" + printable(mo[i]) +
+                           "\", which point " + std::to_string(p) + " does not run");
+        Rows& r = rows_[{p, st[i], mo[i]}];
         const std::size_t c = curve_row[{st[i], mo[i]}]++;
         if (r.count == 0) {
           r.first = i;
           r.curve_first = c;
+        } else if (r.first + r.count != i) {
+          bad("/runs", row + ": the rows of point " + std::to_string(p) + ", strategy " + st[i] + ", model " +
+                           mo[i] + " are not together; expected them in one block");
         }
+        if (spec.runs.target == 0 && run[i] != std::int64_t(r.count))
+          bad("/runs/run", row + " holds run " + std::to_string(run[i]) + "; expected " + std::to_string(r.count) +
+                               " (each strategy and model's runs in order from 0)");
         ++r.count;
       }
     }
-    if (file_.exists("/graphs"))
-      for (const std::string& g : file_.open_group("/graphs").children()) graphs_.insert(std::stoul(g));
+    bool any_curves = false;
+    for (std::size_t p : done_) {
+      const ExperimentSpec& spec = specs[p];
+      any_curves |= spec.curves;
+      std::size_t total = 0;
+      for (const StrategySpec& s : spec.strategies)
+        for (ModelKind m : spec.models) {
+          const auto it = rows_.find({p, s.name, model_name(m)});
+          const std::size_t n = it == rows_.end() ? 0 : it->second.count;
+          const bool fits = spec.runs.target == 0 ? n == spec.runs.runs : n >= 1 && n <= spec.runs.runs;
+          if (!fits)
+            bad("/runs", "point " + std::to_string(p) + " has " + std::to_string(n) + " runs of strategy " + s.name +
+                             " under model " + model_name(m) + "; expected " +
+                             (spec.runs.target == 0 ? std::to_string(spec.runs.runs) + " (runs.count)"
+                                                    : "1 to " + std::to_string(spec.runs.runs) + " (runs.count)"));
+          total += n;
+        }
+      if (runs_of_point[p] != std::int64_t(total))
+        bad("/points/runs", "row " + std::to_string(p) + " says " + std::to_string(runs_of_point[p]) +
+                                " runs; /runs holds " + std::to_string(total));
+      const std::string g = "/graphs/" + std::to_string(plan.graph_of_point[p]);
+      for (const char* d : {"degree_hist", "circle_mean_ties"})
+        if (!file_.is_group(g) || !file_.is_dataset(g + "/" + d))
+          bad(g + "/" + d, "missing; point " + std::to_string(p) + " ran on graph " + g);
+      if (!file_.open_group(g).has_attribute("people")) bad(g, "has no attribute people");
+      graphs_.insert(plan.graph_of_point[p]);
+    }
+    if (!any_curves) return;
+    for (const auto& [key, n] : curve_row) {
+      const auto& [s, m] = key;
+      std::vector<std::string> names{m};
+      if (m == "sir") names.push_back("sir_infected");
+      for (const std::string& name : names) {
+        const std::string path = "/curves/" + s + "/" + name;
+        if (!file_.is_dataset(path))
+          bad(path, "missing; expected " + std::to_string(n) + " rows, one per row of /runs of strategy " + s +
+                        ", model " + m);
+        const auto shape = file_.open_dataset(path).shape();
+        if (shape.size() != 2 || shape[0] != n)
+          bad(path, "has " + (shape.empty() ? std::string("no") : std::to_string(shape[0])) + " rows" +
+                        (shape.size() == 2 ? "" : " (not a matrix)") + "; expected " + std::to_string(n) +
+                        ", one per row of /runs of strategy " + s + ", model " + m);
+      }
+    }
   }
+
   bool has(std::size_t p) const override { return done_.count(p) > 0; }
+  const std::set<std::size_t>& done() const { return done_; }
   void append(h5::File& out, std::size_t p, const std::string& s, const std::string& m, bool curves) override {
     auto it = rows_.find({p, s, m});
     if (it == rows_.end()) return;
@@ -182,22 +291,83 @@ class ShardSource : public PointSource {
     out.copy_from(file_, "/graphs/" + std::to_string(g), "/graphs/" + std::to_string(g));
   }
   const h5::File& file() const { return file_; }
+  const fs::path& path() const { return path_; }
 
  private:
   struct Rows {
     std::size_t first = 0, count = 0, curve_first = 0;
   };
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw InputError("merge: shard " + printable(path_.string()) + ": " + where + ": " + what);
+  }
+  // Column `name` of `table` (its HDF5 path), of type T ("integers" or "strings" in messages).
+  template <class T>
+  const std::vector<T>& column(const h5::Table& t, const std::string& table, const std::string& name,
+                               const char* type) const {
+    if (!t.contains(name)) fail(table + "/" + name, std::string("missing; expected a column of ") + type);
+    if (!std::holds_alternative<std::vector<T>>(t[name])) fail(table + "/" + name, std::string("expected ") + type);
+    return std::get<std::vector<T>>(t[name]);
+  }
   const h5::Matrix<std::uint32_t>& matrix(const std::string& path) {
     auto it = matrices_.find(path);
     if (it == matrices_.end()) it = matrices_.emplace(path, file_.read_matrix<std::uint32_t>(path)).first;
     return it->second;
   }
+  fs::path path_;
   h5::File file_;
   h5::Table runs_;
   std::set<std::size_t> done_, graphs_;
   std::map<std::tuple<std::size_t, std::string, std::string>, Rows> rows_;
   std::map<std::string, h5::Matrix<std::uint32_t>> matrices_;
 };
+
+// "5-9, 12": point numbers as ranges.
+std::string point_ranges(const std::vector<std::size_t>& points) {
+  std::string out;
+  for (std::size_t i = 0; i < points.size();) {
+    std::size_t j = i;
+    while (j + 1 < points.size() && points[j + 1] == points[j] + 1) ++j;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(points[i]) + (j > i ? "-" + std::to_string(points[j]) : "");
+    i = j + 1;
+  }
+  return out;
+}
+
+// Which points an incomplete merge lacks, grouped by the shard that should hold them: a shard
+// given but unfinished (resume it), or a shard not given at all.
+template <class Sources>
+std::string missing_points(const SweepPlan& plan, const std::vector<const ShardSource*>& owner, const Sources& sources,
+                           const std::vector<std::string>& labels) {
+  int shards = 0;
+  for (const std::string& l : labels) {
+    int i = 0, n = 0;
+    if (std::sscanf(l.c_str(), "%d/%d", &i, &n) == 2 && n > 0) shards = shards == 0 || shards == n ? n : -1;
+  }
+  std::map<int, std::vector<std::size_t>> by_shard;  // -1: no shard can be named
+  std::size_t count = 0;
+  for (std::size_t p = 0; p < plan.points; ++p)
+    if (!owner[p]) {
+      ++count;
+      by_shard[shards > 0 ? int(p * std::size_t(shards) / plan.points) : -1].push_back(p);
+    }
+  std::string msg = std::to_string(count) + " of " + std::to_string(plan.points) + " points missing";
+  for (const auto& [shard, points] : by_shard) {
+    const std::string what = (points.size() == 1 ? "point " : "points ") + point_ranges(points);
+    if (shard < 0) {
+      msg += "; " + what + (points.size() == 1 ? " is" : " are") + " in none of the files given";
+      continue;
+    }
+    const std::string label = std::to_string(shard + 1) + "/" + std::to_string(shards);
+    std::string file;
+    for (std::size_t i = 0; i < labels.size(); ++i)
+      if (labels[i] == label) file = printable(sources[i]->path().string());
+    msg += "; " + what + (points.size() == 1 ? " belongs" : " belong") + " to shard " + label +
+           (file.empty() ? ", which is not among the files given"
+                         : ", unfinished in " + file + " (continue it with sweep --shard " + label + " --resume)");
+  }
+  return msg;
+}
 
 // A column of /points for one axis, typed by its values.
 h5::Column axis_column(const SweepPlan& plan, std::size_t a) {
@@ -328,11 +498,11 @@ SweepReport assemble(const Assembly& a, std::vector<PointSource*> sources, const
     finish_layout(f);
     rep.complete = rep.points_done == rep.points;
     f.set_attribute("end_time", utc_now());
-    f.set_attribute("complete", rep.complete);
+    seal_result(f, partial, rep.complete);
   }
   rep.written = partial;
   if (rep.complete) {
-    fs::rename(partial, out);
+    rename_durably(partial, out);
     rep.written = out;
   }
   return rep;
@@ -354,8 +524,16 @@ bool run_item(const io::Config& base, const SweepPlan& plan, const WorkItem& w, 
     cache.built = build_experiment_graph(spec.graph, spec.seed, o.graph_progress);
     cache.index = g;
   }
-  if (!fs::exists(dir / graph_file(g)))
-    write_atomically(dir / graph_file(g), [&](h5::File& f) {
+  const fs::path graph_path = dir / graph_file(g);
+  if (fs::exists(graph_path)) {
+    const std::string why = checkpoint_problem(graph_path, {"/graph"});
+    if (!why.empty()) {
+      if (o.note) o.note("checkpoint " + graph_path.string() + " cannot be read (" + why + "); writing it again");
+      fs::remove(graph_path);
+    }
+  }
+  if (!fs::exists(graph_path))
+    write_atomically(graph_path, [&](h5::File& f) {
       write_graph_group(f, cache.built->graph, cache.built->stats, spec.graph, spec.seed, cache.built->seconds,
                         spec.save_graph);
     });
@@ -394,24 +572,58 @@ SweepReport run_sweep(const io::Config& cfg, const SweepOptions& o) {
   const fs::path dir = checkpoint_dir(o.out);
   const std::string plan_text = cfg.to_toml(true);
 
-  // Rank 0 checks the file system; everyone learns the verdict.
+  // Rank 0 locks the output and checks the file system; everyone learns the verdict (an error on
+  // rank 0 alone must not leave the other ranks waiting).
   std::string problem;
+  OutputLock lock;
+  bool finished = false;
   if (mpi.rank() == 0) {
-    if (fs::exists(o.out) && !o.force)
-      problem = o.out.string() + " already exists; pass --force to overwrite it";
-    else if (fs::exists(dir) && o.resume && read_text(dir / "plan.toml") != plan_text)
-      problem = dir.string() + " holds checkpoints of a different experiment (configuration or seed differ); "
-                               "start over with --force";
-    else if (fs::exists(dir) && !o.resume && !o.force)
-      problem = dir.string() + " holds checkpoints of an unfinished sweep: continue with --resume, or start over with "
-                               "--force";
-    if (problem.empty()) {
-      if (fs::exists(dir) && !o.resume) fs::remove_all(dir);
-      fs::create_directories(dir);
-      std::ofstream(dir / "plan.toml") << plan_text;
+    try {
+      lock = OutputLock(o.out);
+      const fs::path plan_file = dir / "plan.toml";
+      if (fs::exists(o.out) && o.resume && !o.force && !fs::exists(dir)) {
+        // --resume after the sweep finished: nothing to do, if it is this sweep and it is whole.
+        const std::string why = checkpoint_problem(o.out, {"/points", "/summary"});
+        if (!why.empty())
+          problem = o.out.string() + " exists but cannot be resumed (" + why + "); start over with --force";
+        else if (h5::File::open(o.out).attribute<std::string>("config") != plan_text)
+          problem = o.out.string() + " holds a different experiment (configuration or seed differ); "
+                                     "choose another --out, or start over with --force";
+        else
+          finished = true;
+      } else if (fs::exists(o.out) && !o.force) {
+        problem = o.out.string() + " already exists; pass --force to overwrite it";
+      } else if (fs::exists(plan_file) && o.resume && read_text(plan_file) != plan_text) {
+        problem = dir.string() + " holds checkpoints of a different experiment (configuration or seed differ); "
+                                 "start over with --force";
+      } else if (fs::exists(dir) && !o.resume && !o.force) {
+        problem = dir.string() + " holds checkpoints of an unfinished sweep: continue with --resume, or start over "
+                                 "with --force";
+      }
+      if (problem.empty() && !finished) {
+        if (fs::exists(dir) && !o.resume) fs::remove_all(dir);
+        fs::create_directories(dir);
+        // Temporary files of items in flight when an earlier run was killed.
+        for (const auto& e : fs::directory_iterator(dir))
+          if (e.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(e.path());
+        if (!fs::exists(plan_file)) write_text_durably(plan_file, plan_text);
+      }
+    } catch (const std::exception& e) {
+      if (mpi.size() == 1) throw;
+      problem = e.what();
     }
   }
   if (!mpi.all(problem.empty())) throw InputError(problem.empty() ? "the sweep could not start (see rank 0)" : problem);
+  if (!mpi.all(!finished)) {
+    SweepReport rep;
+    rep.already_complete = rep.complete = true;
+    rep.points = rep.points_done = plan.points;
+    if (mpi.rank() == 0) {
+      rep.written = o.out;
+      rep.summary = h5::File::open(o.out).read_table("/summary");
+    }
+    return rep;
+  }
 
   const std::vector<WorkItem> all = work_items(cfg, plan);
   std::vector<WorkItem> mine;
@@ -425,9 +637,15 @@ SweepReport run_sweep(const io::Config& cfg, const SweepOptions& o) {
   std::uint64_t done = 0;
   for (std::uint64_t k = mpi.next(); k < mine.size(); k = mpi.next()) {
     const WorkItem& w = mine[k];
-    if (fs::exists(dir / item_file(w))) {
-      ++done;
-      continue;  // resumed: already on disk
+    if (const fs::path cp = dir / item_file(w); fs::exists(cp)) {
+      const std::string why = checkpoint_problem(cp, item_contents(spec_from_config(point_config(cfg, plan, w.point))));
+      if (why.empty()) {
+        ++done;
+        continue;  // resumed: already on disk
+      }
+      // A checkpoint damaged after it was written (a disk error, a hand edit): done again.
+      if (o.note) o.note("checkpoint " + cp.string() + " cannot be read (" + why + "); running it again");
+      fs::remove(cp);
     }
     if (o.stop && o.stop->load()) {
       stopped = true;
@@ -482,24 +700,68 @@ SweepReport run_sweep(const io::Config& cfg, const SweepOptions& o) {
 SweepReport merge_shards(const std::vector<fs::path>& shards, const fs::path& out, bool force,
                          const std::string& command_line) {
   if (shards.empty()) throw InputError("merge: no shard files given");
+  const OutputLock lock(out);
   if (fs::exists(out) && !force) throw InputError(out.string() + " already exists; pass --force to overwrite it");
   std::vector<std::unique_ptr<ShardSource>> sources;
-  std::string config_text;
+  std::string config_text, version;
+  std::vector<std::string> labels;  // each shard's "I/N" ("" for a whole sweep)
   for (const fs::path& s : shards) {
-    auto src = std::make_unique<ShardSource>(s);
-    const h5::File& f = src->file();
-    if (!f.has_attribute("sweep_points"))
-      throw InputError(s.string() + " is not a sweep file (no sweep_points attribute)");
-    const std::string text = f.attribute<std::string>("config");
-    if (config_text.empty())
-      config_text = text;
-    else if (text != config_text)
-      throw InputError(s.string() + " comes from a different experiment than " + shards.front().string() +
-                       " (configuration or seed differ); refusing to merge");
-    sources.push_back(std::move(src));
+    const std::string name = printable(s.string());
+    try {
+      auto src = std::make_unique<ShardSource>(s);
+      const h5::File& f = src->file();
+      for (const char* a : {"sweep_points", "config", "nanoreach_version", "git_revision", "shard"})
+        if (!f.has_attribute(a))
+          throw InputError("merge: shard " + name + ": attribute " + a +
+                           " is missing; expected a file written by nanoreach sweep");
+      const std::string text = f.attribute<std::string>("config");
+      const std::string v = f.attribute<std::string>("nanoreach_version") + " (git " +
+                            f.attribute<std::string>("git_revision") + ")";
+      if (config_text.empty()) {
+        config_text = text;
+        version = v;
+      } else if (text != config_text) {
+        throw InputError("merge: shard " + name + " comes from a different experiment than " +
+                         printable(shards.front().string()) + " (configuration or seed differ); refusing to merge");
+      } else if (v != version) {
+        throw InputError("merge: shard " + name + " was written by nanoreach " + v + ", " +
+                         printable(shards.front().string()) + " by " + version +
+                         "; shards of one sweep must come from the same program");
+      }
+      labels.push_back(f.attribute<std::string>("shard"));
+      sources.push_back(std::move(src));
+    } catch (const InputError&) {
+      throw;
+    } catch (const Error& e) {
+      throw InputError("merge: shard " + name + ": " + e.what());
+    }
   }
   const io::Config cfg = io::Config::parse(experiment_schema(), config_text, shards.front().string() + ":config");
   const SweepPlan plan = plan_sweep(cfg);
+  std::vector<ExperimentSpec> specs;
+  for (std::size_t p = 0; p < plan.points; ++p) specs.push_back(spec_from_config(point_config(cfg, plan, p)));
+  // Every shard whole, and every point from exactly one of them.
+  std::vector<const ShardSource*> owner(plan.points, nullptr);
+  for (auto& src : sources) {
+    try {
+      if (src->file().attribute<std::uint64_t>("sweep_points") != plan.points)
+        throw InputError("merge: shard " + printable(src->path().string()) + ": attribute sweep_points is " +
+                         std::to_string(src->file().attribute<std::uint64_t>("sweep_points")) + "; its [sweep] has " +
+                         std::to_string(plan.points) + " points");
+      src->verify(plan, specs);
+    } catch (const InputError&) {
+      throw;
+    } catch (const Error& e) {
+      throw InputError("merge: shard " + printable(src->path().string()) + ": " + e.what());
+    }
+    for (std::size_t p : src->done()) {
+      if (owner[p])
+        throw InputError("merge: point " + std::to_string(p) + " is done in both " +
+                         printable(owner[p]->path().string()) + " and " + printable(src->path().string()) +
+                         "; each point must come from exactly one shard (is a shard given twice?)");
+      owner[p] = src.get();
+    }
+  }
   Assembly a;
   a.cfg = &cfg;
   a.plan = &plan;
@@ -509,7 +771,9 @@ SweepReport merge_shards(const std::vector<fs::path>& shards, const fs::path& ou
   a.start_time = utc_now();
   std::vector<PointSource*> ptrs;
   for (auto& s : sources) ptrs.push_back(s.get());
-  return assemble(a, ptrs, out);
+  SweepReport rep = assemble(a, ptrs, out);
+  if (!rep.complete) rep.missing = missing_points(plan, owner, sources, labels);
+  return rep;
 }
 
 }  // namespace nanoreach

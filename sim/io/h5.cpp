@@ -18,6 +18,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <type_traits>
 
 namespace nanoreach::io::h5 {
@@ -26,11 +28,57 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-// HDF5's error stack is per thread in a thread-safe build, and so is its automatic printing.
+// HDF5 closes what is still open at exit (an atexit handler). After a write failed (a full disk)
+// closing a dataset fails half way and HDF5 keeps its id, and that handler then crashes in
+// H5G_close (measured with 1.10.8: a segfault after the error message). Every id is owned by a
+// Handle and closed when the error unwinds the stack, so the handler has nothing left to do but
+// crash: it is switched off before HDF5 starts (a static initialiser runs before main).
+[[maybe_unused]] const bool kNoShutdownAtExit = H5dont_atexit() >= 0;
+
+// Failed system calls, by file name. A dataset flushes its buffers when it is closed, and a Handle
+// closes it in a destructor that cannot report the failure; HDF5 then drops the data, and later
+// flushes of the file succeed. So every failing HDF5 call is looked at (HDF5's automatic error
+// function, which would otherwise print), the operating system's reason is kept for its file,
+// and File::flush() and File::close() fail when their file has lost a write. Lookups that fail on
+// purpose (H5Lexists on a missing path) carry no errno and are not kept.
+std::mutex g_io_mutex;
+std::map<std::string, std::string> g_io_errors;
+
+herr_t record_io_error(hid_t stack, void*) {
+  H5Ewalk2(
+      stack, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* e, void*) -> herr_t {
+        const std::string m = e->desc ? e->desc : "";
+        const auto at = m.find("errno = "), name = m.find("filename = '");
+        if (at == std::string::npos || name == std::string::npos) return 0;
+        const int code = std::atoi(m.c_str() + at + 8);
+        const auto end = m.find('\'', name + 12);
+        if (code <= 0 || end == std::string::npos) return 0;
+        const std::lock_guard<std::mutex> lock(g_io_mutex);
+        g_io_errors.emplace(m.substr(name + 12, end - name - 12), std::strerror(code));
+        return 0;
+      },
+      nullptr);
+  return 0;
+}
+
+// The system's reason a write to `file` was lost ("" if none was).
+std::string lost_write(const std::string& file) {
+  const std::lock_guard<std::mutex> lock(g_io_mutex);
+  const auto it = g_io_errors.find(file);
+  return it == g_io_errors.end() ? std::string() : it->second;
+}
+
+void forget_lost_writes(const std::string& file) {
+  const std::lock_guard<std::mutex> lock(g_io_mutex);
+  g_io_errors.erase(file);
+}
+
+// HDF5's error stack is per thread in a thread-safe build, and so is its automatic error function.
 void quiet() {
   thread_local bool done = false;
   if (!done) {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    H5Eset_auto2(H5E_DEFAULT, record_io_error, nullptr);
     done = true;
   }
 }
@@ -1496,6 +1544,7 @@ File File::create(const std::filesystem::path& name, IfExists if_exists) {
   PropertyListHandle fcpl(H5Pcreate(H5P_FILE_CREATE));
   H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
   unsigned flags = if_exists == IfExists::Fail ? H5F_ACC_EXCL : H5F_ACC_TRUNC;
+  forget_lost_writes(n);  // a new file: what was lost writing an earlier one of this name is gone
   FileHandle file(H5Fcreate(n.c_str(), flags, fcpl.get(), fapl.get()));
   if (!file) fail_file("cannot create", n, "");
   ObjectHandle root(H5Oopen(file.get(), "/", H5P_DEFAULT));
@@ -1522,7 +1571,10 @@ File File::open(const std::filesystem::path& name, Mode mode) {
 
 void File::flush() {
   quiet();
-  if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail_file("cannot flush", file_name(), "");
+  const std::string n = file_name();
+  if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0) fail_file("cannot flush", n, "");
+  if (const std::string lost = lost_write(n); !lost.empty())
+    throw Error("cannot write HDF5 file '" + n + "': " + lost);
 }
 
 void File::close() {
@@ -1531,6 +1583,8 @@ void File::close() {
   std::string n = file_name();
   handle_.reset();
   if (H5Fclose(file_.release()) < 0) fail_file("cannot close", n, "");
+  if (const std::string lost = lost_write(n); !lost.empty())
+    throw Error("cannot write HDF5 file '" + n + "': " + lost);
 }
 
 }  // namespace nanoreach::io::h5

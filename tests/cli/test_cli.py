@@ -339,7 +339,9 @@ def test_sweep_table_shows_axis_values_and_numbers_points_as_the_files_do(tmp_pa
     m = run("merge", *shards, "--out", str(tmp_path / "m.h5"), "--quiet")
     assert m.stdout == "" and m.stderr == ""
     m = run("merge", shards[0], "--out", str(tmp_path / "one.h5"), "--quiet", check=False)
-    assert m.returncode == 1 and "of 3 points finished" in m.stdout
+    # An incomplete merge says so on stderr, naming the missing points and the shard that holds them.
+    assert m.returncode == 1 and m.stdout == "", m.stdout
+    assert "1 of 3 points missing; point 2 belongs to shard 2/2, which is not among the files given" in m.stderr
 
 
 def _pty_run(args, columns, resize_to=None, resize_after=b""):

@@ -75,6 +75,17 @@ namespace nanoreach {
 
 // Memory the machine can give this process now (MemAvailable, bounded by a cgroup limit), in bytes.
 std::uint64_t available_memory_bytes();
+// "3.73 GiB"
+std::string gib(double bytes);
+// ConfigError(key, "needs X GiB for <what>, this machine has Y GiB available; <advice>") when `need`
+// exceeds available_memory_bytes().
+void require_memory(const std::string& key, std::uint64_t need, const std::string& what, long line = 0,
+                    const std::string& advice = "");
+// Bytes a run keeps per run of one strategy under one model (its record, curve and /runs row read
+// back for the summary): the estimate behind the runs.count and sweep checks.
+inline constexpr std::uint64_t kBytesPerRun = 1024;
+// Bytes a sweep keeps per point (its values, configuration, spec, work items and /points row).
+inline constexpr std::uint64_t kBytesPerPoint = 16 * 1024;
 
 // graph.storage: whether to hold the graph implicitly. "auto" chooses explicit when the explicit
 // graph needs at most half of `available` (or the source cannot be implicit); "explicit" on a

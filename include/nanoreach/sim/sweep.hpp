@@ -80,6 +80,8 @@ struct SweepOptions {
 
 struct SweepReport {
   bool complete = false;
+  bool already_complete = false;  // --resume found the output finished: nothing was run
+  std::string missing;            // an incomplete merge: which points are missing, and where they belong
   std::size_t points = 0, points_done = 0;
   std::filesystem::path written;
   io::h5::Table summary;
