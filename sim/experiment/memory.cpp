@@ -85,7 +85,7 @@ bool resolve_storage(const std::string& storage, const GraphSpec& g, std::uint64
                             " people and a run's state, this machine has " + gib(double(available)) + " available");
   }
   if (storage == "implicit") return true;  // GraphSpec::validate names graph.storage for other sources
-  if (storage == "auto") return implicit;
+  if (implicit) return true;
   if (g.source != GraphSpec::Source::saved && g.source != GraphSpec::Source::edgelist && need > available) {
     std::string msg = "needs " + gib(double(need)) + " for the explicit graph of " + grouped_text(double(g.dunbar.people)) +
                       " people, this machine has " + gib(double(available)) + " available";

@@ -189,7 +189,6 @@ void check_depth(std::string_view text, const std::string& source, long first_li
     if (!after_dot) parts = 0;
     ++parts;
     after_dot = false;
-    if (parts > kMaxDepth) fail(parts, in_header ? "a table header" : "a key");
   };
   std::size_t i = 0;
   const std::size_t n = text.size();

@@ -1243,6 +1243,91 @@ bool Group::is_dataset(std::string_view path) const {
   return kind_at(id(), p.c_str()) == H5I_DATASET;
 }
 
+namespace {
+
+// Reads whole (attribute or dataset) in its own type and hands the buffer to `write`; variable-length
+// data (strings) is reclaimed afterwards.
+template <class Read, class Write>
+void transfer(hid_t type, hid_t space, Read&& read, Write&& write) {
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  const std::size_t size = H5Tget_size(type);
+  if (n < 0 || size == 0) throw Error("cannot copy: unreadable shape or type");
+  std::vector<unsigned char> buffer(std::max<std::size_t>(1, std::size_t(n) * size));
+  if (read(buffer.data()) < 0) throw Error("cannot copy: read failed");
+  const bool variable = H5Tdetect_class(type, H5T_VLEN) > 0 || H5Tis_variable_str(type) > 0;
+  const herr_t written = write(buffer.data());
+  if (variable) H5Dvlen_reclaim(type, space, H5P_DEFAULT, buffer.data());
+  if (written < 0) throw Error("cannot copy: write failed");
+}
+
+void copy_attributes(hid_t from, hid_t to) {
+  H5O_info_t info;
+  if (H5Oget_info2(from, &info, H5O_INFO_NUM_ATTRS) < 0) throw Error("cannot copy: attributes unreadable");
+  for (hsize_t i = 0; i < info.num_attrs; ++i) {
+    AttributeHandle a(H5Aopen_by_idx(from, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
+    if (!a) throw Error("cannot copy: attribute unreadable");
+    const ssize_t len = H5Aget_name(a.get(), 0, nullptr);
+    std::string name(std::size_t(std::max<ssize_t>(len, 0)), '\0');
+    H5Aget_name(a.get(), name.size() + 1, name.data());
+    DatatypeHandle type(H5Aget_type(a.get()));
+    DataspaceHandle space(H5Aget_space(a.get()));
+    if (!type || !space) throw Error("cannot copy attribute " + name);
+    AttributeHandle b(H5Acreate2(to, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    if (!b) throw Error("cannot create attribute " + name);
+    transfer(
+        type.get(), space.get(), [&](void* buf) { return H5Aread(a.get(), type.get(), buf); },
+        [&](const void* buf) { return H5Awrite(b.get(), type.get(), buf); });
+  }
+}
+
+// Copies object `from` (a group with everything below it, or a dataset) to a new link `name`
+// below `to_parent`, with its attributes, types, shapes and storage (chunks, filters) but without
+// H5Ocopy: HDF5 1.10.8's H5Ocopy crashes (H5T_close_real) when a write fails during the copy.
+void copy_tree(hid_t from, hid_t to_parent, const std::string& name) {
+  H5O_info_t info;
+  if (H5Oget_info2(from, &info, H5O_INFO_BASIC) < 0) throw Error("cannot copy: object unreadable");
+  if (info.type == H5O_TYPE_GROUP) {
+    PropertyListHandle gcpl(H5Pcreate(H5P_GROUP_CREATE));
+    H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    GroupHandle g(H5Gcreate2(to_parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT));
+    if (!g) throw Error("cannot create group " + name);
+    copy_attributes(from, g.get());
+    PropertyListHandle src_gcpl(H5Gget_create_plist(from));
+    unsigned order = 0;
+    H5Pget_link_creation_order(src_gcpl.get(), &order);
+    std::vector<std::string> names;
+    if (H5Literate(
+            from, (order & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME, H5_ITER_INC, nullptr,
+            [](hid_t, const char* n, const H5L_info_t*, void* data) -> herr_t {
+              static_cast<std::vector<std::string>*>(data)->emplace_back(n);
+              return 0;
+            },
+            &names) < 0)
+      throw Error("cannot list group " + name);
+    for (const std::string& n : names) {
+      ObjectHandle child(H5Oopen(from, n.c_str(), H5P_DEFAULT));
+      if (!child) throw Error("cannot open " + n);
+      copy_tree(child.get(), g.get(), n);
+    }
+    return;
+  }
+  if (info.type != H5O_TYPE_DATASET) throw Error("cannot copy " + name + ": neither a group nor a dataset");
+  DatatypeHandle type(H5Dget_type(from));
+  DataspaceHandle space(H5Dget_space(from));
+  PropertyListHandle dcpl(H5Dget_create_plist(from));
+  if (!type || !space || !dcpl) throw Error("cannot copy dataset " + name);
+  DatasetHandle d(H5Dcreate2(to_parent, name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+  if (!d) throw Error("cannot create dataset " + name);
+  if (H5Sget_simple_extent_npoints(space.get()) > 0)
+    transfer(
+        type.get(), space.get(),
+        [&](void* buf) { return H5Dread(from, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf); },
+        [&](const void* buf) { return H5Dwrite(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf); });
+  copy_attributes(from, d.get());
+}
+
+}  // namespace
+
 void Group::copy_from(const Group& source, std::string_view source_path, std::string_view path) {
   quiet();
   Where w{id(), path, "object"};
@@ -1250,10 +1335,16 @@ void Group::copy_from(const Group& source, std::string_view source_path, std::st
   std::string sp(source_path), dp(path);
   const auto slash = dp.rfind('/');
   if (slash != std::string::npos && slash > 0) require_group_at(id(), dp.substr(0, slash), false);
-  PropertyListHandle lcpl(H5Pcreate(H5P_LINK_CREATE));
-  H5Pset_create_intermediate_group(lcpl.get(), 1);
-  if (H5Ocopy(source.id(), sp.c_str(), id(), dp.c_str(), H5P_DEFAULT, lcpl.get()) < 0)
-    fail(w, "cannot copy '" + sp + "' from '" + source.file_name() + "' into");
+  ObjectHandle from(H5Oopen(source.id(), sp.c_str(), H5P_DEFAULT));
+  if (!from) fail(w, "cannot copy '" + sp + "' from '" + source.file_name() + "' into");
+  const std::string parent = slash == std::string::npos ? "." : slash == 0 ? "/" : dp.substr(0, slash);
+  ObjectHandle to(H5Oopen(id(), parent.c_str(), H5P_DEFAULT));
+  if (!to) fail(w, "cannot copy into");
+  try {
+    copy_tree(from.get(), to.get(), dp.substr(slash == std::string::npos ? 0 : slash + 1));
+  } catch (const Error& e) {
+    fail(w, "cannot copy '" + sp + "' from '" + source.file_name() + "' into", std::string(" (") + e.what() + ")");
+  }
 }
 
 std::vector<std::string> Group::children() const {
