@@ -13,8 +13,10 @@ PACKAGES=(
   librandom123-dev
   # MPI (optional at build time, used when present)
   libopenmpi-dev openmpi-bin
-  # sanitizer runtime for clang builds and HDF5 command-line tools for inspection
+  # HDF5 command-line tools for inspection
   hdf5-tools
+  # fuzzing (scripts/fuzz.sh): clang with libFuzzer and its sanitizer runtimes, OpenMP for clang
+  clang libclang-rt-14-dev libomp-dev
   # Python side: reader, plots, notebook tests
   python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-pytest
   python3-nbclient python3-nbformat python3-ipykernel

@@ -25,6 +25,12 @@ import pytest
 BIN = os.environ["NANOREACH_BIN"]
 SHIM = os.environ.get("NANOREACH_ENOSPC", "")
 FIGURES = {"faults": 0, "lost": 0, "crashes": 0}
+KINDS = {}  # faults injected, by kind
+
+
+def fault(kind):
+    FIGURES["faults"] += 1
+    KINDS[kind] = KINDS.get(kind, 0) + 1
 
 BASE = """seed = 5
 [graph]
@@ -51,7 +57,8 @@ campaign.virality = [0.02, 0.05, 0.08, 0.12]
 
 @atexit.register
 def _figures():
-    print(f"\nfault figures: {FIGURES['faults']} faults injected, {FIGURES['crashes']} crashes, "
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(KINDS.items()))
+    print(f"\nfault figures: {FIGURES['faults']} faults injected ({kinds}), {FIGURES['crashes']} crashes, "
           f"{FIGURES['lost']} results lost")
 
 
@@ -194,7 +201,7 @@ def test_full_disk_injected(ref, tmp_path, command):
     for limit in sorted({0, 100, 2000} | {total * k // 9 for k in range(1, 9)}):
         # Over an existing result (--force): the old file stays as it was until the new one is whole.
         p = run(*args, "--out", out, "--force", "--quiet", env=_enospc_env(limit), check=False)
-        FIGURES["faults"] += 1
+        fault("full disk (ENOSPC shim)")
         _assert_disk_full_failure(p, tmp_path)
         check_complete_files(tmp_path)
         if p.returncode == 1:
@@ -236,7 +243,7 @@ def test_full_disk_tmpfs(ref, tmp_path):
             subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kb}k", "tmpfs", str(mnt)], check=True)
             try:
                 p = run(*command, "--out", mnt / "out.h5", "--quiet", check=False)
-                FIGURES["faults"] += 1
+                fault("full disk (tmpfs)")
                 _assert_disk_full_failure(p, mnt)
                 check_complete_files(mnt)
             finally:
@@ -251,7 +258,7 @@ def _kill_at_random(args, delay, env=None):
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    FIGURES["faults"] += 1
+    fault("kill -9")
 
 
 def test_kill9_run_sweep_merge_then_rerun_or_resume(ref, tmp_path):
@@ -302,7 +309,7 @@ def test_resume_redoes_a_damaged_checkpoint_and_a_finished_sweep_is_complete(ref
     # Damage one finished checkpoint (truncated, as a disk error would leave it).
     data = items[0].read_bytes()
     items[0].write_bytes(data[: len(data) // 2])
-    FIGURES["faults"] += 1
+    fault("damaged checkpoint")
     r = run("sweep", ref["scfg"], "--out", sweep, "--resume")
     assert f"checkpoint {items[0]} cannot be read" in r.stderr and "running it again" in r.stderr, r.stderr
     assert reads_whole(sweep) and same_results(sweep, ref["sweep"])
@@ -320,7 +327,7 @@ def _damaged(src, dst, edit):
     shutil.copy(src, dst)
     with h5py.File(dst, "r+") as f:
         edit(f)
-    FIGURES["faults"] += 1
+    fault("damaged shard")
     return dst
 
 
@@ -364,7 +371,7 @@ def test_merge_refuses_a_point_twice_and_truncated_or_flipped_files(ref, tmp_pat
     out = tmp_path / "m.h5"
     p = run("merge", ref["shards"][0], ref["shards"][0], ref["shards"][1], "--out", out, check=False)
     assert p.returncode == 1 and "is done in both" in p.stderr, p.stderr
-    FIGURES["faults"] += 1
+    fault("damaged shard")
     data = ref["shards"][0].read_bytes()
     rng = random.Random(3)
     for k in range(12):
@@ -376,7 +383,7 @@ def test_merge_refuses_a_point_twice_and_truncated_or_flipped_files(ref, tmp_pat
             for _ in range(8):
                 b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)  # flipped bits
             bad.write_bytes(bytes(b))
-        FIGURES["faults"] += 1
+        fault("damaged shard")
         p = run("merge", bad, ref["shards"][1], "--out", out, "--force", check=False)
         assert p.returncode in (0, 1), (k, p.returncode, p.stderr)
         if p.returncode == 1:
@@ -406,7 +413,7 @@ def test_a_second_writer_is_refused(ref, tmp_path):
     for args in (["run", cfg, "--force"], ["sweep", ref["scfg"], "--force"], ["merge", *ref["shards"], "--force"],
                  ["graph", cfg, "--force"]):
         p = run(*args, "--out", out, "--quiet", check=False)
-        FIGURES["faults"] += 1
+        fault("second writer")
         assert p.returncode == 1, (args, p.stderr)
         assert f"{out} is being written by another nanoreach (pid {first.pid}" in p.stderr, p.stderr
     assert first.wait(timeout=120) == 0, first.stderr.read()
