@@ -103,7 +103,7 @@ class ConfigError : public Error {
  private:
   static std::string format(const std::string& key, const std::string& message, long line) {
     std::string where = line > 0 ? " (line " + std::to_string(line) + ")" : std::string();
-    return key.empty() ? message + where : key + where + ": " + message;
+    return key.empty() ? message + where : printable(key) + where + ": " + message;  // a quoted key may hold anything
   }
   std::string key_;
   long line_;

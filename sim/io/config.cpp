@@ -619,7 +619,7 @@ std::string hint_for(std::string_view wrong, const KeyList& keys, const Schema* 
         cut = wrong.find_first_of(".[", n == 0 ? 0 : cut + 1);
       if (cut == std::string_view::npos || wrong.substr(0, cut) == head) continue;
       if (osa_distance(wrong.substr(0, cut), head) <= typo_budget(std::max(cut, head.size())))
-        return "; did you mean " + head + std::string(wrong.substr(cut)) + "?";
+        return "; did you mean " + head + printable(wrong.substr(cut)) + "?";
     }
   }
   auto candidates = candidates_of(keys, schema);
@@ -630,14 +630,14 @@ std::string hint_for(std::string_view wrong, const KeyList& keys, const Schema* 
         candidates.push_back(p);
   }
   if (auto near = closest(wrong, candidates))
-    return "; did you mean " + join(shown_prefix, *near) + "?";
+    return "; did you mean " + printable(join(shown_prefix, *near)) + "?";
   // Nothing close: list the keys of the nearest enclosing section that has any.
   for (std::string section = parent_of(wrong);; section = parent_of(section)) {
     std::vector<std::string> siblings;
     for (const auto& k : keys.keys())
       if (parent_of(k.name) == section) siblings.push_back(std::string(last_of(k.name)));
     if (!siblings.empty()) {
-      const std::string where = join(shown_prefix, section);
+      const std::string where = printable(join(shown_prefix, section));
       return "; keys " + (where.empty() ? std::string("at the top level") : "in " + where) + ": " +
              plain_list(siblings);
     }

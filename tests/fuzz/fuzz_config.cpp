@@ -4,6 +4,7 @@
 // end in nanoreach::Error (ConfigError, InputError) with a message; anything else (a crash, a
 // sanitizer report, another exception, a message with raw control bytes) is a bug.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -41,7 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const nanoreach::Error& e) {
     const std::string what = e.what();
     for (const char c : what)
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') std::abort();  // unescaped control byte
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+        std::fprintf(stderr, "unescaped control byte in the message: %s\n", what.c_str());
+        std::abort();
+      }
   }
   return 0;
 }
