@@ -6,7 +6,11 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
+#include <stdexcept>
+
+#include "nanoreach/graph/implicit.hpp"
 
 #include "nanoreach/sim/montecarlo.hpp"
 
@@ -38,7 +42,75 @@ double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+std::string p_label(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", p);
+  return buf;
+}
+
+// IC cascades from `seeds` on one thread; keeps the faster of this and line's earlier time.
+void time_ic(const Exposure& exposure, const std::vector<std::vector<node_t>>& seeds, std::uint64_t seed,
+             Scratch& scratch, BenchLine& line) {
+  const Model ic = Model::ic();
+  RunResult r;
+  std::uint64_t reached = 0, edges = 0;
+  const double t0 = now();
+  for (std::uint32_t i = 0; i < seeds.size(); ++i) {
+    CascadeInput in;
+    in.seeds = seeds[i];
+    in.key = rng::derive(seed, rng::Purpose::cascade, 0xBE4C);
+    in.run = i;
+    simulate(exposure, ic, in, scratch, r);
+    reached += r.reach;
+    edges += r.examined;
+  }
+  const double t1 = now();
+  line.seconds = std::min(line.seconds, t1 - t0);
+  line.cascades = seeds.size();
+  line.edges = edges;
+  line.mean_reach = seeds.empty() ? 0.0 : double(reached) / double(seeds.size());
+}
+
 }  // namespace
+
+std::uint64_t graph_memory_bytes(const SocialGraph& g) {
+  if (g.is_implicit()) return g.implicit->memory_bytes() + g.tier.size();
+  return g.strong.memory_bytes() + g.audience.memory_bytes() + g.tier.size();
+}
+
+std::vector<BenchLine> bench_storage(const SocialGraph& ex, const SocialGraph& im, std::uint32_t cascades,
+                                     std::uint32_t k, const std::vector<double>& ps, std::uint64_t seed,
+                                     int rounds) {
+  if (ex.people() != im.people()) throw std::logic_error("bench_storage: the two graphs differ in size");
+  const auto seeds = seed_sets(ex.people(), cascades, k, seed);
+  std::vector<BenchLine> lines;
+  Scratch se(ex.people()), si(im.people());
+  for (double p : ps) {
+    BenchLine le{"IC p = " + p_label(p) + ", explicit"}, li{"IC p = " + p_label(p) + ", implicit"};
+    le.seconds = li.seconds = 1e300;
+    const Exposure ee(ex, uniform_campaign(p)), ei(im, uniform_campaign(p));
+    for (int round = 0; round < rounds; ++round) {
+      time_ic(ee, seeds, seed, se, le);
+      time_ic(ei, seeds, seed, si, li);
+    }
+    if (le.edges != li.edges || le.mean_reach != li.mean_reach)
+      throw std::logic_error("bench_storage: implicit and explicit cascades differ at p = " + p_label(p));
+    lines.push_back(le);
+    lines.push_back(li);
+  }
+  return lines;
+}
+
+BenchLine bench_ic(const SocialGraph& g, std::uint32_t cascades, std::uint32_t k, double p, std::uint64_t seed,
+                   int rounds) {
+  const auto seeds = seed_sets(g.people(), cascades, k, seed);
+  BenchLine line{"IC p = " + p_label(p) + (g.is_implicit() ? ", implicit" : ", explicit")};
+  line.seconds = 1e300;
+  const Exposure e(g, uniform_campaign(p));
+  Scratch scratch(g.people());
+  for (int round = 0; round < rounds; ++round) time_ic(e, seeds, seed, scratch, line);
+  return line;
+}
 
 std::vector<BenchLine> bench_cascades(const SocialGraph& g, std::uint32_t cascades, std::uint32_t k, double p,
                                       std::uint64_t seed, int rounds) {

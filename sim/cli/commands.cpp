@@ -3,6 +3,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -39,6 +40,9 @@ void print_graph_summary(const SocialGraph& g, const GraphStats& s, double secon
   std::printf("strong ties        %s (mean %.1f per person, max %u%s)\n", grouped(double(s.strong_ties)).c_str(),
               s.mean_degree, s.max_degree,
               g.dunbar_capped ? ", never above 150" : (", " + grouped(double(s.over_cap)) + " people above 150").c_str());
+  if (s.degrees_nominal)
+    std::printf("                   (implicit graph: ties as dealt, before the few rewired ties\n"
+                "                   that would repeat a tie are dropped)\n");
   const auto& c = s.mean_circle;
   std::printf("circles            %.1f / %.1f / %.1f / %.1f ties (cumulative %.1f, %.1f, %.1f)\n", c[0], c[1], c[2],
               c[3], c[0] + c[1], c[0] + c[1] + c[2], c[0] + c[1] + c[2] + c[3]);
@@ -54,11 +58,19 @@ void print_graph_summary(const SocialGraph& g, const GraphStats& s, double secon
                 grouped(double(s.clustering_people)).c_str());
   else
     std::printf("average clustering %.4f\n", s.clustering);
-  std::printf("components         %s (largest %s people, %s isolated)\n", grouped(double(s.components)).c_str(),
-              grouped(double(s.largest_component)).c_str(), grouped(double(s.isolated)).c_str());
+  if (s.components_known)
+    std::printf("components         %s (largest %s people, %s isolated)\n", grouped(double(s.components)).c_str(),
+                grouped(double(s.largest_component)).c_str(), grouped(double(s.isolated)).c_str());
+  else
+    std::printf("components         not computed on the implicit graph (%s isolated)\n",
+                grouped(double(s.isolated)).c_str());
   const double edges = double(s.strong_ties) * 2 + double(s.audience_edges);
-  std::printf("build              %.2f s on %d threads (%.1f M edges per second)\n", seconds, omp_get_max_threads(),
-              seconds > 0 ? edges / seconds / 1e6 : 0.0);
+  if (g.is_implicit())
+    std::printf("set up             %.2f s on %d threads; the graph holds %.2f bytes per person\n", seconds,
+                omp_get_max_threads(), double(s.graph_bytes) / std::max(1.0, double(s.people)));
+  else
+    std::printf("build              %.2f s on %d threads (%.1f M edges per second)\n", seconds, omp_get_max_threads(),
+                seconds > 0 ? edges / seconds / 1e6 : 0.0);
 }
 
 }  // namespace

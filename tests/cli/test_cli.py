@@ -234,6 +234,27 @@ def test_saved_graph_and_real_edge_list(tmp_path):
     assert p.returncode == 1 and "line 3" in p.stderr and "2 x" in p.stderr
 
 
+def test_implicit_graph_summary(tmp_path):
+    """`nanoreach graph` on the implicit graph: the same people and followers as the stored graph, the
+    degrees marked as dealt, components said to be unknown rather than printed as 0, and the bytes per
+    person it holds; --save-graph is refused naming graph.storage."""
+    ex = run("graph", "--set", "graph.people=20000", "--out", str(tmp_path / "e.h5")).stdout
+    im = run("graph", "--set", "graph.people=20000", "--set", 'graph.storage="implicit"',
+             "--out", str(tmp_path / "i.h5")).stdout
+    line = lambda text, key: next(x for x in text.splitlines() if x.startswith(key))
+    for key in ("people", "follower edges", "ordinary", "tiers at"):
+        assert line(ex, key) == line(im, key)
+    assert "ties as dealt" in im and "ties as dealt" not in ex
+    assert "not computed on the implicit graph" in line(im, "components")
+    per_person = float(re.search(r"holds ([0-9.]+) bytes per person", im).group(1))
+    assert 4 < per_person < 16
+    with h5py.File(tmp_path / "i.h5", "r") as f:
+        assert f["graph"].attrs["storage"] == "implicit" and not f["graph"].attrs["components_known"]
+    p = run("graph", "--set", "graph.people=20000", "--set", 'graph.storage="implicit"', "--save-graph",
+            "--out", str(tmp_path / "s.h5"), check=False)
+    assert p.returncode == 1 and "graph.storage" in p.stderr and not (tmp_path / "s.h5").exists()
+
+
 def test_version_and_every_help_fit_80_columns_and_name_defaults():
     v = run("--version").stdout.strip()
     assert re.fullmatch(r"nanoreach \d+\.\d+\.\d+ \(git ([0-9a-f]{12}(-dirty)?|unknown)\)", v), v

@@ -73,7 +73,8 @@ def results(tmp_path_factory):
 
 
 def test_every_experiment_file_is_covered():
-    have = {p.stem for p in EXPERIMENTS.glob("*.toml")} - {"nano_vs_mega"}  # the default one has its own tests
+    # the default one has its own tests, the billion-person one test_billion_file below
+    have = {p.stem for p in EXPERIMENTS.glob("*.toml")} - {"nano_vs_mega", "nano_vs_mega_billion"}
     assert have <= set(SWEEPS), f"experiment files without a small variant here: {sorted(have - set(SWEEPS))}"
 
 
@@ -154,3 +155,21 @@ def test_watts_dodds(results, tmp_path):
     # Fraction thresholds of 0.18 on ~136 ties: one seed never starts anything.
     one = d[(d.variant.str.startswith("fraction 0.18")) & (d.strategy == "random")]
     assert (one["reach_mean"] == 1).all()
+
+
+def test_billion_file(tmp_path):
+    """The billion-person file at 20,000 people: the implicit graph runs it (recorded in /graph), and the
+    absolute thresholds it asks for are used unchanged, so the tiers a population this small lacks are
+    refused by name rather than rescaled."""
+    import h5py
+    h5 = tmp_path / "b.h5"
+    _run([BIN, "run", EXPERIMENTS / "nano_vs_mega_billion.toml", "--out", h5, "--quiet", "--threads", "2", *SMALL,
+          "--set", "tiers.mode=\"automatic\""], tmp_path)
+    with h5py.File(h5, "r") as f:
+        assert f["graph"].attrs["storage"] == "implicit"
+        assert f["graph"].attrs["people"] == 20000
+        assert sorted(f["summary/strategy"].asstr()[:]) == ["mega", "micro", "nano", "ordinary"]
+    p = subprocess.run([BIN, "run", EXPERIMENTS / "nano_vs_mega_billion.toml", "--out", tmp_path / "a.h5", "--quiet",
+                        *SMALL], capture_output=True, text=True, cwd=tmp_path)
+    assert p.returncode != 0 and "tier" in p.stderr and "mega" in p.stderr, p.stderr
+    assert not (tmp_path / "a.h5").exists()

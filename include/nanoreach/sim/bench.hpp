@@ -27,6 +27,21 @@ struct BenchLine {
 std::vector<BenchLine> bench_cascades(const SocialGraph& g, std::uint32_t cascades, std::uint32_t seeds_per_cascade,
                                       double p, std::uint64_t seed, int rounds = 3);
 
+// One-thread IC timings at each probability in `ps` on the stored graph `ex` and on the implicit graph
+// `im` built from the same spec and seed, with the same seeds and coins (explicit line, then implicit
+// line, per p). The two storages must give the same cascades: a difference in reach or edges examined
+// throws std::logic_error. Rounds interleave the storages and keep the fastest.
+std::vector<BenchLine> bench_storage(const SocialGraph& ex, const SocialGraph& im, std::uint32_t cascades,
+                                     std::uint32_t seeds_per_cascade, const std::vector<double>& ps,
+                                     std::uint64_t seed, int rounds = 3);
+
+// One-thread IC timing at probability p on any graph, implicit included (the fastest of `rounds`).
+BenchLine bench_ic(const SocialGraph& g, std::uint32_t cascades, std::uint32_t seeds_per_cascade, double p,
+                   std::uint64_t seed, int rounds = 1);
+
+// Bytes the graph holds: CSR layers and tiers, or the implicit graph's tables and tiers.
+std::uint64_t graph_memory_bytes(const SocialGraph& g);
+
 // Monte Carlo throughput with every thread: IC at probability p, cascades per second.
 BenchLine bench_parallel(const SocialGraph& g, std::uint32_t cascades, std::uint32_t seeds_per_cascade, double p,
                          std::uint64_t seed);
