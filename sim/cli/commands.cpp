@@ -180,7 +180,9 @@ int cmd_run(const Common& c) {
   return 0;
 }
 
-int cmd_info(const std::string& path, bool quiet) {
+namespace {
+
+int show_info(const std::string& path, bool quiet) {
   io::h5::File f = io::h5::File::open(path);
   auto attr = [&](const char* name) { return f.has_attribute(name) ? f.attribute<std::string>(name) : std::string("?"); };
   const bool complete = f.has_attribute("complete") && f.attribute<bool>("complete");
@@ -208,6 +210,22 @@ int cmd_info(const std::string& path, bool quiet) {
     print_summary_table(f.read_table("/summary"), f.exists("/points") ? &points : nullptr);
   }
   return 0;
+}
+
+}  // namespace
+
+int cmd_info(const std::string& path, bool quiet) {
+  // First in a child process, exactly as below (a damaged file can crash libhdf5), printing nothing.
+  const std::string crash = probe_file(path, [&] {
+    if (!std::freopen("/dev/null", "w", stdout)) return;
+    try {
+      show_info(path, quiet);
+    } catch (const Error&) {
+      // the same error is met, and reported, below
+    }
+  });
+  if (!crash.empty()) throw InputError(path + ": " + crash);
+  return show_info(path, quiet);
 }
 
 }  // namespace nanoreach::cli

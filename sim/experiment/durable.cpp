@@ -10,9 +10,11 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
@@ -103,7 +105,33 @@ void seal_result(io::h5::File& f, const fs::path& path, bool complete) {
     throw InputError(printable(path.string()) + ": re-opened after writing, it does not say complete = true");
 }
 
+std::string probe_file(const fs::path& path, const std::function<void()>& read) {
+  std::fflush(nullptr);
+  const pid_t child = ::fork();
+  if (child < 0) return "";  // no process to spare: the caller reads it itself
+  if (child == 0) {
+    int code = 0;
+    try {
+      if (read)
+        read();
+      else
+        io::h5::File::open(path).read_everything();
+    } catch (...) {
+      code = 1;
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFSIGNALED(status)) return "";
+  const int sig = WTERMSIG(status);
+  return "reading it crashed the HDF5 library (signal " + std::to_string(sig) + ", " + strsignal(sig) +
+         "): the file is damaged";
+}
+
 std::string checkpoint_problem(const fs::path& path, const std::vector<std::string>& required) {
+  if (std::string crash = probe_file(path); !crash.empty()) return crash;
   try {
     const io::h5::File f = io::h5::File::open(path);
     if (!f.has_attribute("complete") || !f.attribute<bool>("complete")) return "it does not say complete = true";

@@ -269,6 +269,13 @@ class ShardSource : public PointSource {
 
   bool has(std::size_t p) const override { return done_.count(p) > 0; }
   const std::set<std::size_t>& done() const { return done_; }
+  // Reads every curve matrix as append() will (probe_file runs this in a child first).
+  void read_curves() {
+    if (!file_.is_group("/curves")) return;
+    for (const std::string& s : file_.open_group("/curves").children())
+      for (const std::string& m : file_.open_group("/curves/" + s).children())
+        if (file_.open_dataset("/curves/" + s + "/" + m).shape().size() == 2) matrix("/curves/" + s + "/" + m);
+  }
   void append(h5::File& out, std::size_t p, const std::string& s, const std::string& m, bool curves) override {
     auto it = rows_.find({p, s, m});
     if (it == rows_.end()) return;
@@ -707,6 +714,22 @@ SweepReport merge_shards(const std::vector<fs::path>& shards, const fs::path& ou
   std::vector<std::string> labels;  // each shard's "I/N" ("" for a whole sweep)
   for (const fs::path& s : shards) {
     const std::string name = printable(s.string());
+    // First in a child process, the way merge will read it: a damaged file can crash libhdf5.
+    const std::string crash = probe_file(s, [&] {
+      ShardSource src(s);
+      try {
+        src.file().read_everything();
+      } catch (const Error&) {
+        // what merge meets next is read below all the same
+      }
+      const io::Config c = io::Config::parse(experiment_schema(), src.file().attribute<std::string>("config"), name);
+      const SweepPlan plan = plan_sweep(c);
+      std::vector<ExperimentSpec> specs;
+      for (std::size_t p = 0; p < plan.points; ++p) specs.push_back(spec_from_config(point_config(c, plan, p)));
+      src.verify(plan, specs);
+      src.read_curves();
+    });
+    if (!crash.empty()) throw InputError("merge: shard " + name + ": " + crash + "; run its shard again");
     try {
       auto src = std::make_unique<ShardSource>(s);
       const h5::File& f = src->file();

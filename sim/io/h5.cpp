@@ -1326,7 +1326,60 @@ void copy_tree(hid_t from, hid_t to_parent, const std::string& name) {
   copy_attributes(from, d.get());
 }
 
+// Reads every attribute and dataset below obj in the native form of its type (the conversions the
+// readers use, so a damaged global heap of strings is met here).
+void read_tree(hid_t obj) {
+  H5O_info_t info;
+  if (H5Oget_info2(obj, &info, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS) < 0) throw Error("object unreadable");
+  for (hsize_t i = 0; i < info.num_attrs; ++i) {
+    AttributeHandle a(H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
+    DatatypeHandle stored(a ? H5Aget_type(a.get()) : H5I_INVALID_HID);
+    DatatypeHandle type(stored ? H5Tget_native_type(stored.get(), H5T_DIR_DEFAULT) : H5I_INVALID_HID);
+    DataspaceHandle space(a ? H5Aget_space(a.get()) : H5I_INVALID_HID);
+    if (!a || !type || !space) throw Error("attribute unreadable");
+    transfer(
+        type.get(), space.get(), [&](void* buf) { return H5Aread(a.get(), type.get(), buf); },
+        [](const void*) { return herr_t(0); });
+  }
+  if (info.type == H5O_TYPE_DATASET) {
+    DatatypeHandle stored(H5Dget_type(obj));
+    DatatypeHandle type(stored ? H5Tget_native_type(stored.get(), H5T_DIR_DEFAULT) : H5I_INVALID_HID);
+    DataspaceHandle space(H5Dget_space(obj));
+    if (!type || !space) throw Error("dataset unreadable");
+    if (H5Sget_simple_extent_npoints(space.get()) > 0)
+      transfer(
+          type.get(), space.get(),
+          [&](void* buf) { return H5Dread(obj, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf); },
+          [](const void*) { return herr_t(0); });
+    return;
+  }
+  if (info.type != H5O_TYPE_GROUP) return;
+  std::vector<std::string> names;
+  if (H5Literate(
+          obj, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+          [](hid_t, const char* n, const H5L_info_t*, void* data) -> herr_t {
+            static_cast<std::vector<std::string>*>(data)->emplace_back(n);
+            return 0;
+          },
+          &names) < 0)
+    throw Error("group unreadable");
+  for (const std::string& n : names) {
+    ObjectHandle child(H5Oopen(obj, n.c_str(), H5P_DEFAULT));
+    if (!child) throw Error("cannot open " + n);
+    read_tree(child.get());
+  }
+}
+
 }  // namespace
+
+void Group::read_everything() const {
+  quiet();
+  try {
+    read_tree(id());
+  } catch (const Error& e) {
+    fail({id(), "", "group"}, "cannot read", std::string(": ") + e.what());
+  }
+}
 
 void Group::copy_from(const Group& source, std::string_view source_path, std::string_view path) {
   quiet();

@@ -374,7 +374,7 @@ def test_merge_refuses_a_point_twice_and_truncated_or_flipped_files(ref, tmp_pat
     fault("damaged shard")
     data = ref["shards"][0].read_bytes()
     rng = random.Random(3)
-    for k in range(12):
+    for k in range(16):
         bad = tmp_path / f"bad{k}.h5"
         if k < 4:
             bad.write_bytes(data[: len(data) * (k + 1) // 5])  # truncated
@@ -384,6 +384,8 @@ def test_merge_refuses_a_point_twice_and_truncated_or_flipped_files(ref, tmp_pat
                 b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)  # flipped bits
             bad.write_bytes(bytes(b))
         fault("damaged shard")
+        i = run("info", bad, check=False)  # libhdf5 may crash on such bytes: info must not
+        assert i.returncode in (0, 1), (k, i.returncode, i.stderr)
         p = run("merge", bad, ref["shards"][1], "--out", out, "--force", check=False)
         assert p.returncode in (0, 1), (k, p.returncode, p.stderr)
         if p.returncode == 1:

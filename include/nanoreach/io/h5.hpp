@@ -309,6 +309,9 @@ class Group : public Object {
   // Copies the object (group with everything below it, or dataset) at source_path in `source`
   // (possibly another file) to `path` here. Error if `path` exists.
   void copy_from(const Group& source, std::string_view source_path, std::string_view path);
+  // Reads every attribute and dataset below this group in full (a damaged file fails here, or
+  // crashes libhdf5: durable.hpp's probe_file runs it in a child process).
+  void read_everything() const;
 
   void write_table(std::string_view path, const Table& table);
   void append_table(std::string_view path, const Table& table);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,14 @@ void seal_result(io::h5::File& f, const std::filesystem::path& path, bool comple
 // Why the HDF5 file at `path` cannot serve as a finished checkpoint ("" when it can): it must open,
 // say complete = true, and hold every dataset or group in `required`.
 std::string checkpoint_problem(const std::filesystem::path& path, const std::vector<std::string>& required);
+
+// Reads the HDF5 file at `path` whole in a child process first: libhdf5 1.10 trusts the bytes it
+// reads, and a damaged file (flipped bits in a global heap) can crash it. "" when the child read
+// everything, or failed with an error (the caller then meets that error itself); otherwise what
+// happened ("reading it crashed the HDF5 library (signal 11, Segmentation fault)").
+// `read`, when given, is what the caller will read (the same code, so the same bytes in the same
+// order); by default every attribute and dataset.
+std::string probe_file(const std::filesystem::path& path, const std::function<void()>& read = {});
 
 // An exclusive lock on an output: flock(LOCK_EX | LOCK_NB) on `out` + ".lock", which records the
 // holder's pid and start time. A second writer gets an InputError naming the output, the lock file
