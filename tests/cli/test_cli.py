@@ -213,6 +213,28 @@ def test_mpi_ranks_write_the_single_process_file(tmp_path):
             assert int(f.attrs["mpi_ranks"]) == ranks
 
 
+@pytest.mark.skipif(not MPIRUN, reason="built without MPI or no mpirun")
+def test_mpi_ranks_on_the_implicit_graph(tmp_path):
+    """Each rank rebuilds the implicit graph from the seed (nothing shipped): 2 ranks on the implicit graph
+    write the datasets of one process on the explicit graph, /graph's storage description aside."""
+    cfg = write(tmp_path, "sweep.toml", SWEEP)
+    run("sweep", str(cfg), "--out", str(tmp_path / "whole.h5"), "--quiet", "--threads", "1")
+    flags = ["--oversubscribe", "--bind-to", "none"] + (["--allow-run-as-root"] if os.geteuid() == 0 else [])
+    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1", OMP_NUM_THREADS="1")
+    out = tmp_path / "mpi.h5"
+    p = subprocess.run([MPIRUN, "-n", "2", *flags, BIN, "sweep", str(cfg), "--out", str(out), "--quiet",
+                        "--set", 'graph.storage="implicit"'], capture_output=True, text=True, env=env, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr
+    da, db = datasets(tmp_path / "whole.h5"), datasets(out)
+    results = [k for k in da if k.startswith(("runs/", "summary/", "curves/", "points/"))]
+    assert len(results) > 40 and set(results) <= set(db)
+    for k in results:
+        assert np.array_equal(da[k], db[k], equal_nan=da[k].dtype.kind == "f"), k
+    with h5py.File(out, "r") as f:
+        assert int(f.attrs["mpi_ranks"]) == 2
+        assert {f[f"graphs/{g}"].attrs["storage"] for g in f["graphs"]} == {"implicit"}
+
+
 def test_saved_graph_and_real_edge_list(tmp_path):
     g = tmp_path / "g.h5"
     p = run("graph", "--set", "graph.people=20000", "--save-graph", "--out", str(g))
