@@ -435,3 +435,24 @@ def test_progress_line_fits_the_terminal_never_wraps_and_shows_each_graph_stage(
     late = _drawn(text[at:])
     assert late and all(len(s) <= 43 for s in late[-3:]), late[-3:]
     assert max(len(s) for s in _drawn(text[:at])) > 43  # it was wider before
+
+
+def test_ctest_sees_every_catch_test_case_on_its_own():
+    """catch_discover_tests hands the names to CMake as a list, and an unbalanced '[' in a name glues
+    every later test case of that program into one entry that matches nothing and passes: each test
+    case must be its own ctest entry."""
+    build = Path(BIN).resolve().parent
+    if not (build / "CTestTestfile.cmake").exists():
+        pytest.skip("not run from a CMake build tree")
+    listing = subprocess.run(["ctest", "--test-dir", str(build), "-N"], capture_output=True, text=True).stdout
+    entries = set(re.findall(r"Test +#\d+: (.*)", listing))
+    checked = 0
+    for module in ("graph", "sim", "io", "experiment"):
+        exe = build / "tests" / f"test_{module}"
+        if not exe.exists():
+            continue
+        names = subprocess.run([str(exe), "--list-test-names-only"], capture_output=True, text=True).stdout
+        for name in filter(None, (n.strip() for n in names.splitlines())):
+            assert f"{module}: {name}" in entries, f"ctest has no entry of its own for {module}: {name}"
+            checked += 1
+    assert checked > 100
