@@ -438,14 +438,15 @@ def test_progress_line_fits_the_terminal_never_wraps_and_shows_each_graph_stage(
 
 
 def test_ctest_sees_every_catch_test_case_on_its_own():
-    """catch_discover_tests hands the names to CMake as a list, and an unbalanced '[' in a name glues
-    every later test case of that program into one entry that matches nothing and passes: each test
-    case must be its own ctest entry."""
+    """catch_discover_tests hands the names to CMake as a list: a ';' in a name splits it and an
+    unbalanced '[' glues every later test case of that program into one entry, and either entry
+    matches nothing and passes. Each test case must be its own ctest entry."""
     build = Path(BIN).resolve().parent
     if not (build / "CTestTestfile.cmake").exists():
         pytest.skip("not run from a CMake build tree")
     listing = subprocess.run(["ctest", "--test-dir", str(build), "-N"], capture_output=True, text=True).stdout
-    entries = set(re.findall(r"Test +#\d+: (.*)", listing))
+    entries = {e.replace(":", ": ", 1) if not e.split(":", 1)[1].startswith(" ") else e
+               for e in re.findall(r"Test +#\d+: (.*)", listing) if ":" in e}
     checked = 0
     for module in ("graph", "sim", "io", "experiment"):
         exe = build / "tests" / f"test_{module}"

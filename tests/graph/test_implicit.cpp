@@ -218,7 +218,7 @@ TEST_CASE("implicit audiences: every follower at every position equals the store
   }
 }
 
-TEST_CASE("audience lists: local part sorted, distinct, friends of friends; uniform part distinct, never self",
+TEST_CASE("audience lists: local part sorted, distinct, friends of friends, uniform part distinct, never self",
           "[audience]") {
   GraphSpec spec;
   spec.dunbar.people = 30000;

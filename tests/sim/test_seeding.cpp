@@ -109,7 +109,7 @@ TEST_CASE("budget strategy never overspends and stops only when nothing more is 
   }
 }
 
-TEST_CASE("mix spends each share on its tier; nominal reach reaches its follower target", "[seeding]") {
+TEST_CASE("mix spends each share on its tier, nominal reach reaches its follower target", "[seeding]") {
   const SocialGraph& g = graph();
   const Exposure ex(g, Campaign{});
   StrategySpec s = spec("mix", StrategyKind::mix);
@@ -179,7 +179,7 @@ TEST_CASE("strategies that cannot be carried out are clear errors naming the key
   REQUIRE_THROWS_WITH(Strategy(m, ex2, CostModel{}, 1), Catch::Contains("strategy.mega.tier") && Catch::Contains("empty"));
 }
 
-TEST_CASE("influentials: random people from the top share by strong degree; empty budgets when allowed",
+TEST_CASE("influentials: random people from the top share by strong degree, empty budgets when allowed",
           "[seeding]") {
   const SocialGraph& g = graph();
   const Exposure ex(g, Campaign{});
