@@ -74,6 +74,47 @@ std::vector<node_t> tier_members(const SocialGraph& g, Tier t) {
   return out;
 }
 
+NodePool NodePool::of_members(std::vector<node_t> members) {
+  NodePool p;
+  p.size_ = members.size();
+  p.list_ = std::move(members);
+  return p;
+}
+
+NodePool NodePool::all_but(node_t people, std::vector<node_t> excluded) {
+  NodePool p;
+  p.complement_ = true;
+  p.people_ = people;
+  p.size_ = std::uint64_t(people) - excluded.size();
+  p.list_ = std::move(excluded);
+  return p;
+}
+
+NodePool NodePool::of_tier(const SocialGraph& g, Tier t) {
+  const node_t n = g.people();
+  std::uint64_t in = 0;
+  for (node_t u = 0; u < n; ++u) in += g.tier[u] == t;
+  std::vector<node_t> list;
+  const bool complement = 2 * in > n;
+  list.reserve(complement ? n - in : in);
+  for (node_t u = 0; u < n; ++u)
+    if ((g.tier[u] == t) != complement) list.push_back(u);
+  return complement ? all_but(n, std::move(list)) : of_members(std::move(list));
+}
+
+node_t NodePool::operator[](std::uint64_t i) const {
+  if (!complement_) return list_[i];
+  // The member at position i is i + j, where j people left out come before it: the first k with
+  // list_[k] - k > i (list_[k] - k, the members below list_[k], never decreases).
+  std::size_t lo = 0, hi = list_.size();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (std::uint64_t(list_[mid]) - mid <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return static_cast<node_t>(i + lo);
+}
+
 std::optional<std::uint64_t> SequentialSampler::next() {
   if (!shuffled_) {
     if (2 * (taken_.size() + 1) <= m_) {
@@ -137,12 +178,8 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
   const bool may_be_empty =
       spec_.empty_ok && (spec_.kind == StrategyKind::budget || spec_.kind == StrategyKind::mix);
   auto tier_pool = [&]() {
-    if (!spec_.tier) {
-      std::vector<node_t> all(n);
-      std::iota(all.begin(), all.end(), 0);
-      return all;
-    }
-    std::vector<node_t> pool = tier_members(g, *spec_.tier);
+    if (!spec_.tier) return NodePool::all_but(n, {});
+    NodePool pool = NodePool::of_tier(g, *spec_.tier);
     if (pool.empty() && !may_be_empty)
       throw ConfigError(field(spec_, "tier"),
                         empty_tier(*spec_.tier) +
@@ -151,9 +188,9 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
                                  : std::string()));
     return pool;
   };
-  auto cheapest = [&](const std::vector<node_t>& pool) {
+  auto cheapest = [&](const NodePool& pool) {
     double c = INFINITY;
-    for (node_t u : pool) c = std::min(c, price(u));
+    pool.for_each([&](node_t u) { c = std::min(c, price(u)); });
     return c;
   };
   switch (spec_.kind) {
@@ -168,8 +205,9 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       if (spec_.top_fraction < 1) {
         g.require_explicit(field(spec_, "top_fraction") + " below 1 (a ranking of everyone by strong degree)");
         const auto m = static_cast<std::uint32_t>(std::max(1.0, std::floor(spec_.top_fraction * n)));
-        pool_ = top_k(n, m, [&](node_t u) { return g.strong.degree(u); });
-        std::sort(pool_.begin(), pool_.end());
+        std::vector<node_t> top = top_k(n, m, [&](node_t u) { return g.strong.degree(u); });
+        std::sort(top.begin(), top.end());
+        pool_ = NodePool::of_members(std::move(top));
         need_k(pool_.size(), "the top " + number_text(100 * spec_.top_fraction) + "% by strong degree");
       } else {
         need_k(n, "the population");
@@ -244,7 +282,7 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       if (!(spec_.budget > 0)) throw ConfigError(field(spec_, "budget"), "must be positive, got " + number_text(spec_.budget));
       for (std::size_t i = 0; i < spec_.mix_tiers.size(); ++i) {
         const Tier t = spec_.mix_tiers[i];
-        std::vector<node_t> pool = tier_members(g, t);
+        NodePool pool = NodePool::of_tier(g, t);
         std::string problem;
         if (pool.empty()) problem = empty_tier(t);
         else if (cheapest(pool) > spec_.budget * spec_.mix_shares[i] && spec_.mix_shares[i] > 0)
@@ -263,7 +301,7 @@ Strategy::Strategy(const StrategySpec& spec, const Exposure& ex, const CostModel
       pool_ = tier_pool();
       if (!(spec_.reach > 0)) throw ConfigError(field(spec_, "reach"), "must be positive, got " + number_text(spec_.reach));
       std::uint64_t total = 0;
-      for (node_t u : pool_) total += g.followers(u);
+      pool_.for_each([&](node_t u) { total += g.followers(u); });
       if (double(total) < spec_.reach)
         throw ConfigError(field(spec_, "reach"), "asks for " + number_text(spec_.reach) + " followers but the whole pool has " +
                                                      std::to_string(total));
@@ -296,7 +334,7 @@ SeedSet Strategy::fixed_set(std::vector<node_t> people) const {
   return s;
 }
 
-SeedSet Strategy::spend(const std::vector<node_t>& pool, double cheapest, double budget, rng::Stream& rs) const {
+SeedSet Strategy::spend(const NodePool& pool, double cheapest, double budget, rng::Stream& rs) const {
   SeedSet s;
   SequentialSampler sampler(pool.size(), rs);
   double left = budget;

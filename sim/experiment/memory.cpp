@@ -75,14 +75,12 @@ bool resolve_storage(const std::string& storage, const GraphSpec& g, std::uint64
   const std::uint64_t need = explicit_graph_bytes(g);
   const bool implicit = storage == "implicit" || (storage == "auto" && can_be_implicit && need > available / 2);
   if (implicit && can_be_implicit) {
-    // The implicit graph itself, and per thread the dense state of a run (about 8 bytes per person)
-    // where a cascade grows large.
-    const double people = double(g.dunbar.people);
-    const std::uint64_t implicit_need = implicit_graph_bytes(g.dunbar.people) + std::uint64_t(8 * people);
+    // The implicit estimate covers the peak of a whole run (measured at a billion people).
+    const std::uint64_t implicit_need = implicit_graph_bytes(g.dunbar.people);
     if (implicit_need > available)
-      throw ConfigError("graph.people",
-                        "needs " + gib(double(implicit_need)) + " for the implicit graph of " + grouped_text(people) +
-                            " people and a run's state, this machine has " + gib(double(available)) + " available");
+      throw ConfigError("graph.people", "needs " + gib(double(implicit_need)) + " for the implicit graph of " +
+                                            grouped_text(double(g.dunbar.people)) + " people, this machine has " +
+                                            gib(double(available)) + " available");
   }
   if (storage == "implicit") return true;  // GraphSpec::validate names graph.storage for other sources
   if (implicit) return true;

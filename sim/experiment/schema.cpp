@@ -20,7 +20,7 @@ std::shared_ptr<io::Schema> make_schema() {
   s->integer("graph.people", 1000000, "number of people N (generated graphs)").at_least(2).at_most(4294967295.0);
   s->string("graph.storage", "auto",
             "how the Dunbar network is held: its lists as arrays (explicit, about 0.9 GB per million people), "
-            "rebuilt on demand from the seed (implicit, about 7 bytes per person; the same graph and the same "
+            "rebuilt on demand from the seed (implicit, about 8.5 bytes per person; the same graph and the same "
             "results), or auto: explicit when it fits in half the available memory")
       .one_of({"auto", "explicit", "implicit"});
   s->integers("graph.circles", {5, 15, 50, 150},

@@ -213,6 +213,28 @@ def test_mpi_ranks_write_the_single_process_file(tmp_path):
             assert int(f.attrs["mpi_ranks"]) == ranks
 
 
+@pytest.mark.skipif(not MPIRUN, reason="built without MPI or no mpirun")
+def test_mpi_ranks_on_the_implicit_graph(tmp_path):
+    """Each rank rebuilds the implicit graph from the seed (nothing shipped): 2 ranks on the implicit graph
+    write the datasets of one process on the explicit graph, /graph's storage description aside."""
+    cfg = write(tmp_path, "sweep.toml", SWEEP)
+    run("sweep", str(cfg), "--out", str(tmp_path / "whole.h5"), "--quiet", "--threads", "1")
+    flags = ["--oversubscribe", "--bind-to", "none"] + (["--allow-run-as-root"] if os.geteuid() == 0 else [])
+    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1", OMP_NUM_THREADS="1")
+    out = tmp_path / "mpi.h5"
+    p = subprocess.run([MPIRUN, "-n", "2", *flags, BIN, "sweep", str(cfg), "--out", str(out), "--quiet",
+                        "--set", 'graph.storage="implicit"'], capture_output=True, text=True, env=env, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr
+    da, db = datasets(tmp_path / "whole.h5"), datasets(out)
+    results = [k for k in da if k.startswith(("runs/", "summary/", "curves/", "points/"))]
+    assert len(results) > 40 and set(results) <= set(db)
+    for k in results:
+        assert np.array_equal(da[k], db[k], equal_nan=da[k].dtype.kind == "f"), k
+    with h5py.File(out, "r") as f:
+        assert int(f.attrs["mpi_ranks"]) == 2
+        assert {f[f"graphs/{g}"].attrs["storage"] for g in f["graphs"]} == {"implicit"}
+
+
 def test_saved_graph_and_real_edge_list(tmp_path):
     g = tmp_path / "g.h5"
     p = run("graph", "--set", "graph.people=20000", "--save-graph", "--out", str(g))
@@ -415,3 +437,25 @@ def test_progress_line_fits_the_terminal_never_wraps_and_shows_each_graph_stage(
     late = _drawn(text[at:])
     assert late and all(len(s) <= 43 for s in late[-3:]), late[-3:]
     assert max(len(s) for s in _drawn(text[:at])) > 43  # it was wider before
+
+
+def test_ctest_sees_every_catch_test_case_on_its_own():
+    """catch_discover_tests hands the names to CMake as a list: a ';' in a name splits it and an
+    unbalanced '[' glues every later test case of that program into one entry, and either entry
+    matches nothing and passes. Each test case must be its own ctest entry."""
+    build = Path(BIN).resolve().parent
+    if not (build / "CTestTestfile.cmake").exists():
+        pytest.skip("not run from a CMake build tree")
+    listing = subprocess.run(["ctest", "--test-dir", str(build), "-N"], capture_output=True, text=True).stdout
+    entries = {e.replace(":", ": ", 1) if not e.split(":", 1)[1].startswith(" ") else e
+               for e in re.findall(r"Test +#\d+: (.*)", listing) if ":" in e}
+    checked = 0
+    for module in ("graph", "sim", "io", "experiment"):
+        exe = build / "tests" / f"test_{module}"
+        if not exe.exists():
+            continue
+        names = subprocess.run([str(exe), "--list-test-names-only"], capture_output=True, text=True).stdout
+        for name in filter(None, (n.strip() for n in names.splitlines())):
+            assert f"{module}: {name}" in entries, f"ctest has no entry of its own for {module}: {name}"
+            checked += 1
+    assert checked > 100

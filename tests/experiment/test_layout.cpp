@@ -95,7 +95,7 @@ TEST_CASE("layout: descriptions on every dataset, scales on tables and curves", 
   REQUIRE(f.open_group("/graph").attribute<std::string>("audience_direction").find("follower") != std::string::npos);
 }
 
-TEST_CASE("layout: finishing twice changes nothing; unknown datasets are refused", "[layout]") {
+TEST_CASE("layout: finishing twice changes nothing, unknown datasets are refused", "[layout]") {
   Dir dir;
   const fs::path file = run_tiny(dir.path);
   {

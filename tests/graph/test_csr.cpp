@@ -103,7 +103,7 @@ TEST_CASE("csr: symmetrize stores each tie both ways with the smallest attribute
   REQUIRE(std::vector<node_t>(g.neighbors(2).begin(), g.neighbors(2).end()) == std::vector<node_t>{3, 1, 0});
 }
 
-TEST_CASE("csr: build_csr rejects an edge naming a node outside [0, n)", "[csr]") {
+TEST_CASE("csr: build_csr rejects an edge naming a node outside 0 .. n - 1", "[csr]") {
   const std::vector<node_t> src{0, 1};
   const std::vector<node_t> dst{1, 5};
   REQUIRE_THROWS_AS(build_csr(3, src, dst), Error);

@@ -72,7 +72,7 @@ TEST_CASE("edge_list: the SNAP ego-Facebook network", "[edge_list]") {
   REQUIRE(boost::connected_components(g, comp.data()) == 1);
 }
 
-TEST_CASE("edge_list: 1 and 4 threads give the same layer; sparse ids the same structure", "[edge_list][threads]") {
+TEST_CASE("edge_list: 1 and 4 threads give the same layer, sparse ids the same structure", "[edge_list][threads]") {
   EdgeList one, four;
   {
     ThreadCount t(1);

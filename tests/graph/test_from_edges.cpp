@@ -39,7 +39,7 @@ TEST_CASE("from_edges: directed arcs give the edge-list source's graph", "[from_
   REQUIRE(file.audience.num_edges() > 0);
 }
 
-TEST_CASE("from_edges: undirected ties keep their smallest circle; errors name the edge", "[from_edges]") {
+TEST_CASE("from_edges: undirected ties keep their smallest circle, errors name the edge", "[from_edges]") {
   GraphSpec spec;
   spec.audience.distribution = AudienceParams::Distribution::none;
   const std::vector<node_t> src = {0, 1, 1, 2, 3};

@@ -173,3 +173,34 @@ def test_billion_file(tmp_path):
                         *SMALL], capture_output=True, text=True, cwd=tmp_path)
     assert p.returncode != 0 and "tier" in p.stderr and "mega" in p.stderr, p.stderr
     assert not (tmp_path / "a.h5").exists()
+
+
+def test_convergence_plot(tmp_path):
+    """scripts/plot_convergence.py on the billion-person file at two small populations: one row per file
+    and strategy with the thresholds each used, nano's ratio to itself exactly 1, the ratio the means
+    give, and a refusal naming the key when the files differ in more than the population."""
+    files = []
+    for n in (20000, 40000):
+        files.append(tmp_path / f"c{n}.h5")
+        _run([BIN, "run", EXPERIMENTS / "nano_vs_mega_billion.toml", "--out", files[-1], "--quiet", *SMALL,
+              "--set", f"graph.people={n}", "--set", "tiers.mode=\"automatic\"", "--set", "graph.storage=\"auto\""],
+             tmp_path)
+    prefix = tmp_path / "conv"
+    _run([PYTHON, SCRIPTS / "plot_convergence.py", *files, "-o", prefix], tmp_path)
+    _png(Path(f"{prefix}.png"))
+    import pandas as pd
+    t = pd.read_csv(f"{prefix}.csv")
+    assert list(t["people"].unique()) == [20000, 40000] and len(t) == 8
+    assert (t[t.strategy == "nano"]["ratio_to_nano"] == 1).all()
+    for people, g in t.groupby("people"):
+        nano = g[g.strategy == "nano"].reach_mean.iloc[0]
+        mega = g[g.strategy == "mega"].iloc[0]
+        assert abs(mega.ratio_to_nano - mega.reach_mean / nano) < 1e-9
+        assert mega.ratio_ci95_low < mega.ratio_to_nano < mega.ratio_ci95_high
+        assert mega.mega_threshold == people // 10 and mega.mega_accounts > 0
+    other = tmp_path / "other.h5"
+    _run([BIN, "run", EXPERIMENTS / "nano_vs_mega_billion.toml", "--out", other, "--quiet", *SMALL,
+          "--set", "tiers.mode=\"automatic\"", "--set", "campaign.budget=40000"], tmp_path)
+    p = subprocess.run([PYTHON, SCRIPTS / "plot_convergence.py", files[0], other, "-o", tmp_path / "x"],
+                       capture_output=True, text=True)
+    assert p.returncode != 0 and "campaign.budget" in p.stderr, p.stderr

@@ -72,7 +72,7 @@ TEST_CASE("engine and reference agree run for run, all three models", "[engine][
   }
 }
 
-TEST_CASE("p = 0 reaches only the seeds; p = 1 reaches exactly the seeds' components", "[engine][limits]") {
+TEST_CASE("p = 0 reaches only the seeds, p = 1 reaches exactly the seeds' components", "[engine][limits]") {
   const SocialGraph g = social_from_undirected(erdos_renyi_mean_degree(3000, 1.2, 5), 1, false);
   const std::vector<node_t> label = component_labels(g.strong);
   for (std::uint32_t run = 0; run < 20; ++run) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "fixtures.hpp"
+#include "nanoreach/graph/build.hpp"
 #include "nanoreach/sim/seeding.hpp"
 
 using namespace nanoreach;
@@ -109,7 +110,7 @@ TEST_CASE("budget strategy never overspends and stops only when nothing more is 
   }
 }
 
-TEST_CASE("mix spends each share on its tier; nominal reach reaches its follower target", "[seeding]") {
+TEST_CASE("mix spends each share on its tier, nominal reach reaches its follower target", "[seeding]") {
   const SocialGraph& g = graph();
   const Exposure ex(g, Campaign{});
   StrategySpec s = spec("mix", StrategyKind::mix);
@@ -179,7 +180,7 @@ TEST_CASE("strategies that cannot be carried out are clear errors naming the key
   REQUIRE_THROWS_WITH(Strategy(m, ex2, CostModel{}, 1), Catch::Contains("strategy.mega.tier") && Catch::Contains("empty"));
 }
 
-TEST_CASE("influentials: random people from the top share by strong degree; empty budgets when allowed",
+TEST_CASE("influentials: random people from the top share by strong degree, empty budgets when allowed",
           "[seeding]") {
   const SocialGraph& g = graph();
   const Exposure ex(g, Campaign{});
@@ -253,4 +254,30 @@ TEST_CASE("an empty tier is an error naming empty_ok, or with empty_ok no seeds 
   n.budget = 1000;
   n.empty_ok = true;
   REQUIRE(Strategy(n, ex, CostModel{}, 1).note().empty());
+}
+
+TEST_CASE("NodePool: a tier held as its complement names the same person at every position", "[seeding][pool]") {
+  GraphSpec gs;
+  gs.dunbar.people = 6000;
+  const SocialGraph g = build_graph(gs, 4);
+  bool saw_complement = false, saw_members = false;
+  for (Tier t : kAllTiers) {
+    const std::vector<node_t> m = tier_members(g, t);
+    const NodePool p = NodePool::of_tier(g, t);
+    (p.complement() ? saw_complement : saw_members) = true;
+    REQUIRE(p.size() == m.size());
+    std::vector<node_t> seen;
+    p.for_each([&](node_t u) { seen.push_back(u); });
+    REQUIRE(seen == m);
+    for (std::size_t i = 0; i < m.size(); ++i) REQUIRE(p[i] == m[i]);
+  }
+  REQUIRE(saw_complement);  // the ordinary tier
+  REQUIRE(saw_members);
+  // Left out at the ends and in runs: positions skip exactly them.
+  const NodePool q = NodePool::all_but(10, {0, 1, 4, 5, 6, 9});
+  REQUIRE(q.size() == 4);
+  REQUIRE(std::vector<node_t>{q[0], q[1], q[2], q[3]} == std::vector<node_t>{2, 3, 7, 8});
+  const NodePool everyone = NodePool::all_but(5, {});
+  for (node_t i = 0; i < 5; ++i) REQUIRE(everyone[i] == i);
+  REQUIRE(NodePool::all_but(3, {0, 1, 2}).empty());
 }

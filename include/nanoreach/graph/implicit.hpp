@@ -10,7 +10,8 @@
 // specification and seed (generate_dunbar, generate_audience on the Dunbar layer), in the same order,
 // so a cascade that tosses the same coins reaches the same people: results are byte-identical.
 //
-// Stored: about 5.5 bytes per person in the Dunbar layer (network size, stub counts, block sums) and,
+// Stored: about 7.5 bytes per person in the Dunbar layer (network size, stub counts, block sums, a
+// select index) and,
 // in SocialGraph, one tier byte per person. What it cannot do without arrays: in-neighbour lists of
 // the audience (IMM, the threshold model with audience weight, the in-weights of followers), global
 // traversals (components, spectra, k-cores, eigenvectors), which say so (SocialGraph::require_explicit).

@@ -73,6 +73,46 @@ struct SeedSet {
   std::uint64_t followers = 0;  // nominal reach: the sum of the seeds' followers
 };
 
+// A set of people in increasing order, addressed by position. Stored as its members or, when it holds
+// most of the population (the ordinary tier, everyone), as the people it leaves out: a pool of 950
+// million people then costs the size of its complement. pool[i] is the same person either way.
+class NodePool {
+ public:
+  NodePool() = default;
+  // `members` sorted and distinct.
+  static NodePool of_members(std::vector<node_t> members);
+  // Everyone in [0, people) but `excluded` (sorted, distinct, each below people).
+  static NodePool all_but(node_t people, std::vector<node_t> excluded);
+  // The members of tier t in g, held whichever way is smaller.
+  static NodePool of_tier(const SocialGraph& g, Tier t);
+
+  std::uint64_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  bool complement() const { return complement_; }
+  node_t operator[](std::uint64_t i) const;
+  template <class F>
+  void for_each(F&& f) const {
+    if (!complement_) {
+      for (node_t u : list_) f(u);
+      return;
+    }
+    std::size_t k = 0;
+    for (node_t u = 0; u < people_; ++u) {
+      if (k < list_.size() && list_[k] == u) {
+        ++k;
+        continue;
+      }
+      f(u);
+    }
+  }
+
+ private:
+  bool complement_ = false;
+  std::vector<node_t> list_;  // the members, or the people left out
+  std::uint64_t size_ = 0;
+  node_t people_ = 0;
+};
+
 // A strategy bound to a graph: pools, prices and, for fixed strategies, the seed set.
 class Strategy {
  public:
@@ -95,15 +135,15 @@ class Strategy {
 
  private:
   SeedSet fixed_set(std::vector<node_t> people) const;
-  SeedSet spend(const std::vector<node_t>& pool, double cheapest, double budget, rng::Stream& rs) const;
+  SeedSet spend(const NodePool& pool, double cheapest, double budget, rng::Stream& rs) const;
 
   StrategySpec spec_;
   const Exposure& ex_;
   CostModel costs_;
   std::uint64_t key_;
-  std::vector<node_t> pool_;                    // tier / budget / nominal_reach
+  NodePool pool_;                               // tier / budget / nominal_reach / influentials
   double cheapest_ = 0;                         // budget: the pool's lowest price
-  std::vector<std::vector<node_t>> mix_pools_;  // mix: one pool per tier (tiers are disjoint)
+  std::vector<NodePool> mix_pools_;             // mix: one pool per tier (tiers are disjoint)
   std::vector<double> mix_cheapest_;
   std::optional<SeedSet> fixed_;
   std::string note_;
