@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "nanoreach/graph/from_edges.hpp"
+#include "nanoreach/graph/implicit.hpp"
 #include "nanoreach/sim/experiment.hpp"
 #include "nanoreach/sim/export.hpp"
 #include "nanoreach/sim/runner.hpp"
@@ -102,18 +103,45 @@ io::Config load_config(py::object experiment, std::optional<std::uint64_t> seed)
 
 struct PyGraph {
   std::shared_ptr<BuiltGraph> built;
-  std::vector<std::uint32_t> degree, followers;
+  // Per-person degree and follower arrays, filled on first use: on the implicit graph each degree
+  // means rebuilding that person's ties (about 4 µs), which a billion-person graph should not pay
+  // unless asked.
+  mutable std::vector<std::uint32_t> degree, followers;
+  mutable bool filled = false;
 
-  explicit PyGraph(std::unique_ptr<BuiltGraph> b) : built(std::move(b)) {
-    const SocialGraph& g = built->graph;
-    degree.resize(g.people());
-    followers.resize(g.people());
-    for (node_t u = 0; u < g.people(); ++u) {
-      degree[u] = g.strong.degree(u);
-      followers[u] = g.audience.degree(u);
-    }
-  }
+  explicit PyGraph(std::unique_ptr<BuiltGraph> b) : built(std::move(b)) {}
   const SocialGraph& graph() const { return built->graph; }
+  void fill() const {
+    if (filled) return;
+    const SocialGraph& g = built->graph;
+    const node_t n = g.people();
+    degree.resize(n);
+    followers.resize(n);
+    if (g.is_implicit()) {
+      py::gil_scoped_release release;
+#pragma omp parallel
+      {
+        TieList t;
+#pragma omp for schedule(static, 4096)
+        for (std::int64_t u = 0; u < std::int64_t(n); ++u) {
+          g.implicit->strong().ties(static_cast<node_t>(u), t);
+          degree[u] = static_cast<std::uint32_t>(t.size());
+          followers[u] = g.followers(static_cast<node_t>(u));
+        }
+      }
+    } else {
+      for (node_t u = 0; u < n; ++u) {
+        degree[u] = g.strong.degree(u);
+        followers[u] = g.audience.degree(u);
+      }
+    }
+    filled = true;
+  }
+  // The stored lists, which the implicit graph does not have.
+  const SocialGraph& stored(const char* what) const {
+    built->graph.require_explicit(what);
+    return built->graph;
+  }
 };
 
 template <class T>
@@ -354,10 +382,12 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("stats", &graph_stats)
       .def_property_readonly("degree", [](py::object self) {
         const auto& g = self.cast<const PyGraph&>();
+        g.fill();
         return view(g.degree.data(), g.degree.size(), self);
       })
       .def_property_readonly("followers", [](py::object self) {
         const auto& g = self.cast<const PyGraph&>();
+        g.fill();
         return view(g.followers.data(), g.followers.size(), self);
       })
       .def_property_readonly("tier", [](py::object self) {
@@ -365,21 +395,21 @@ PYBIND11_MODULE(_core, m) {
         return view(reinterpret_cast<const std::uint8_t*>(g.tier.data()), g.tier.size(), self);
       })
       .def_property_readonly("strong_offsets", [](py::object self) {
-        return offsets_view(self.cast<const PyGraph&>().graph().strong, self);
+        return offsets_view(self.cast<const PyGraph&>().stored("reading the strong layer's arrays").strong, self);
       })
       .def_property_readonly("strong_targets", [](py::object self) {
-        const auto& t = self.cast<const PyGraph&>().graph().strong.targets();
+        const auto& t = self.cast<const PyGraph&>().stored("reading the strong layer's arrays").strong.targets();
         return view(t.data(), t.size(), self);
       })
       .def_property_readonly("strong_circle", [](py::object self) {
-        const auto& a = self.cast<const PyGraph&>().graph().strong.attr();
+        const auto& a = self.cast<const PyGraph&>().stored("reading the strong layer's arrays").strong.attr();
         return view(a.data(), a.size(), self);
       })
       .def_property_readonly("audience_offsets", [](py::object self) {
-        return offsets_view(self.cast<const PyGraph&>().graph().audience, self);
+        return offsets_view(self.cast<const PyGraph&>().stored("reading the audience layer's arrays").audience, self);
       })
       .def_property_readonly("audience_targets", [](py::object self) {
-        const auto& t = self.cast<const PyGraph&>().graph().audience.targets();
+        const auto& t = self.cast<const PyGraph&>().stored("reading the audience layer's arrays").audience.targets();
         return view(t.data(), t.size(), self);
       })
       .def_property_readonly("external_ids", [](py::object self) {

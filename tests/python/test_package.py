@@ -224,6 +224,23 @@ def distinct_pairs(graph):
     return np.unique(keys)
 
 
+def test_implicit_graph_from_python():
+    """An implicit graph from Python: degrees and followers equal the stored graph's (filled on first
+    use), a run gives the stored graph's runs, and the CSR arrays are refused naming graph.storage."""
+    keys = {"seed": 5, "graph": {"people": 4000}, "runs": {"count": 6},
+            "strategy": [{"name": "nano", "kind": "budget", "tier": "nano"}]}
+    ex = nr.Graph(keys)
+    im = nr.Graph({**keys, "graph": {"people": 4000, "storage": "implicit"}})
+    assert np.array_equal(im.degree, ex.degree) and np.array_equal(im.followers, ex.followers)
+    assert np.array_equal(im.tier, ex.tier)
+    a = nr.run(keys).runs
+    b = nr.run({**keys, "graph": {"people": 4000, "storage": "implicit"}}).runs
+    pd.testing.assert_frame_equal(a, b)
+    for export in (im.to_scipy, im.to_networkx):
+        with pytest.raises(nr.ConfigError, match="graph.storage"):
+            export()
+
+
 def test_networkx_round_trip(graph):
     G = graph.to_networkx()
     assert G.number_of_nodes() == PEOPLE
