@@ -86,7 +86,7 @@ io::Config point_config(const io::Config& base, const SweepPlan& plan, std::size
   io::Config cfg = base;
   const auto vals = plan.values(p);
   for (std::size_t a = 0; a < plan.axes.size(); ++a)
-    cfg.assign(plan.axes[a].key, *vals[a], "[sweep] " + plan.axes[a].key, plan.axes[a].line);
+    cfg.assign(plan.axes[a].key, *vals[a], "[sweep] " + printable(plan.axes[a].key), plan.axes[a].line);
   return cfg;
 }
 

@@ -132,6 +132,11 @@ TEST_CASE("sweep errors name the [sweep] line", "[sweep][errors]") {
                Catch::Contains("sweep.campaign.budget (line 8)") && Catch::Contains("zip"));
   REQUIRE_THAT(error_of([&] { plan_sweep(parse(base + "campaign.virality = 0.1\n")); }),
                Catch::Contains("expected a list of values"));
+  // A control byte in a sweep key is escaped everywhere the message quotes it (found by fuzz_config).
+  const std::string msg =
+      error_of([&] { plan_sweep(parse(base + "\"campaign.v\\u0018irality\" = [0.1, 0.2]\n")); });
+  REQUIRE_THAT(msg, Catch::Contains("campaign.v\\x18irality"));
+  REQUIRE(std::none_of(msg.begin(), msg.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }));
 }
 
 TEST_CASE("one process, two shards merged, and an interrupted-then-resumed sweep write identical datasets",
