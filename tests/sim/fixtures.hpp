@@ -1,12 +1,15 @@
 // Small graphs and campaigns for the simulation tests.
 #pragma once
 
+#include <catch2/catch.hpp>
+
 #include <vector>
 
 #include "nanoreach/graph/audience.hpp"
 #include "nanoreach/graph/classic.hpp"
 #include "nanoreach/graph/dunbar.hpp"
 #include "nanoreach/graph/social.hpp"
+#include "nanoreach/sim/engine.hpp"
 #include "nanoreach/sim/exposure.hpp"
 
 namespace nanoreach::test {
@@ -59,6 +62,18 @@ inline SocialGraph small_social(node_t n, std::uint64_t seed, double rewire = 0.
   g.audience = generate_audience(g.strong, a, seed);
   g.assign_tiers(TierRule{});
   return g;
+}
+
+// Two runs are the same run: every recorded outcome equal, toss for toss.
+inline void require_same(const RunResult& a, const RunResult& b) {
+  REQUIRE(a.reach == b.reach);
+  REQUIRE(a.seeds == b.seeds);
+  REQUIRE(a.steps == b.steps);
+  REQUIRE(a.activated_by == b.activated_by);
+  REQUIRE(a.curve == b.curve);
+  REQUIRE(a.infected == b.infected);
+  REQUIRE(a.examined == b.examined);
+  REQUIRE(a.truncated == b.truncated);
 }
 
 }  // namespace nanoreach::test

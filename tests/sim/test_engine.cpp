@@ -27,16 +27,6 @@ RunResult run_once(const Exposure& ex, const Model& m, const std::vector<node_t>
   return r;
 }
 
-void require_same(const RunResult& a, const RunResult& b) {
-  REQUIRE(a.reach == b.reach);
-  REQUIRE(a.seeds == b.seeds);
-  REQUIRE(a.steps == b.steps);
-  REQUIRE(a.activated_by == b.activated_by);
-  REQUIRE(a.curve == b.curve);
-  REQUIRE(a.infected == b.infected);
-  REQUIRE(a.examined == b.examined);
-}
-
 }  // namespace
 
 TEST_CASE("engine and reference agree run for run, all three models", "[engine][reference]") {

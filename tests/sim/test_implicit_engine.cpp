@@ -4,12 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include "nanoreach/graph/build.hpp"
+#include "fixtures.hpp"
 #include "nanoreach/sim/engine.hpp"
 #include "nanoreach/sim/imm.hpp"
 #include "nanoreach/sim/models.hpp"
 #include "nanoreach/sim/seeding.hpp"
 
 using namespace nanoreach;
+using nanoreach::test::require_same;
 
 namespace {
 
@@ -19,17 +21,6 @@ SocialGraph graph(bool implicit, node_t n, double rewire, std::uint64_t seed) {
   s.dunbar.rewire = rewire;
   s.implicit = implicit;
   return build_graph(s, seed);
-}
-
-void require_same(const RunResult& a, const RunResult& b) {
-  REQUIRE(a.reach == b.reach);
-  REQUIRE(a.seeds == b.seeds);
-  REQUIRE(a.steps == b.steps);
-  REQUIRE(a.activated_by == b.activated_by);
-  REQUIRE(a.curve == b.curve);
-  REQUIRE(a.infected == b.infected);
-  REQUIRE(a.examined == b.examined);
-  REQUIRE(a.truncated == b.truncated);
 }
 
 }  // namespace
