@@ -50,6 +50,12 @@ SWEEPS = {
                            "--set", "sweep.model.threshold.absolute=[false,true]",
                            "--set", "sweep.model.threshold.phi=[0.18,1]",
                            "--set", "sweep.campaign.circle_weights=[[1,1,1,1],[1,0.5,0.25,0.1]]"],
+    # 20,000 people cannot hold the article's tiers: automatic ones, two of the fifteen cells
+    "nano_vs_mega_scale": SMALL + ["--set", "tiers.mode=\"automatic\"", "--set", "sweep.campaign.virality=[0.03,0.03]",
+                                   "--set", "sweep.campaign.budget=[5000,50000]"],
+    "nano_vs_mega_supercritical": SMALL + ["--set", "tiers.mode=\"automatic\""],
+    "nano_vs_mega_weare8": SMALL + ["--set", "tiers.mode=\"automatic\""]
+                                 + [a for s in ("nano", "micro", "mega") for a in ("--set", f"sweep.strategy.{s}.reach=[5000,20000]")],
 }
 
 
@@ -204,3 +210,58 @@ def test_convergence_plot(tmp_path):
     p = subprocess.run([PYTHON, SCRIPTS / "plot_convergence.py", files[0], other, "-o", tmp_path / "x"],
                        capture_output=True, text=True)
     assert p.returncode != 0 and "campaign.budget" in p.stderr, p.stderr
+
+
+def test_scale_table(results, tmp_path):
+    """scripts/plot_scale.py on the small scale sweep against the committed 1 M-person phase table: one
+    row per cell and strategy, the rescaled columns are the phase table's own numbers for the same cell,
+    nano / mega is the ratio of the two means (none where the budget buys no mega account), and
+    ratio_moved is the quotient of the two scales' ratios."""
+    import pandas as pd
+    phase = EXPERIMENTS / "figures" / "phase.csv"
+    prefix = tmp_path / "scale"
+    _run([PYTHON, SCRIPTS / "plot_scale.py", results["nano_vs_mega_scale"], "--rescaled", phase, "-o", prefix], tmp_path)
+    _png(Path(f"{prefix}.png"))
+    t = pd.read_csv(f"{prefix}.csv")
+    ref = pd.read_csv(phase)
+    assert len(t) == 2 * 5 and set(t["strategy"]) == {"nano", "micro", "macro", "mega", "ordinary"}
+    for r in t.itertuples():
+        e = ref[(ref.virality == r.virality) & (abs(ref.budget - r.budget) < 1e-4 * r.budget) & (ref.strategy == r.strategy)]
+        assert len(e) == 1 and e.reach_mean.iloc[0] == r.rescaled_reach_mean
+    mega = t[t.strategy == "mega"].set_index("budget")
+    nano = t[t.strategy == "nano"].set_index("budget")
+    assert mega.loc[5000, "seeds_mean"] == 0 and pd.isna(mega.loc[5000, "nano_over"])
+    q = nano.loc[50000, "reach_mean"] / mega.loc[50000, "reach_mean"]
+    assert abs(mega.loc[50000, "nano_over"] - q) < 1e-6 * q
+    assert mega.loc[50000, "nano_over_low"] < q < mega.loc[50000, "nano_over_high"]
+    m = mega.loc[50000]
+    assert abs(m.ratio_moved - m.nano_over / m.rescaled_nano_over) < 1e-6 * m.ratio_moved
+    p = subprocess.run([PYTHON, SCRIPTS / "plot_scale.py", results["nano_vs_mega_weare8"], "--rescaled", phase, "-o",
+                        tmp_path / "x"], capture_output=True, text=True)
+    assert p.returncode != 0 and ("campaign.virality" in p.stderr or "strategy" in p.stderr), p.stderr
+
+
+def test_weare8(results):
+    """The WeAre8 file: its first follower target is what 80,000 random nano accounts hold on average,
+    derived here from the follower law it states (floor(10 u^(-1/1.276)), nano 100-2,999), the sweep
+    runs that target and WeAre8's billion; in the small variant every run of every strategy bought
+    followers up to its point's target."""
+    import numpy as np
+    import tomllib
+    import h5py
+    cfg = tomllib.loads((EXPERIMENTS / "nano_vs_mega_weare8.toml").read_text())
+    k = np.arange(100, 3000, dtype=float)
+    p = (k / 10) ** -1.276 - ((k + 1) / 10) ** -1.276  # P(floor(a) = k)
+    expected = 80000 * (k * p).sum() / p.sum()
+    for s in cfg["strategy"]:
+        assert abs(s["reach"] - expected) < 1, (s["name"], s["reach"], expected)
+        assert cfg["sweep"]["strategy"][s["name"]]["reach"] == [s["reach"], 1e9]
+    with h5py.File(results["nano_vs_mega_weare8"], "r") as f:
+        point = f["runs/point"][()]
+        reach = f["runs/nominal_reach"][()]
+        strategy = f["runs/strategy"].asstr()[()]
+        target = f["points/strategy.nano.reach"][()]
+    assert list(target) == [5000, 20000] and set(point) == {0, 1}
+    assert set(strategy) == {"nano", "micro", "mega"}
+    for pt in (0, 1):
+        assert (reach[point == pt] >= target[pt]).all(), (pt, reach[point == pt].min())
