@@ -19,8 +19,10 @@ _BINDINGS = ("TIERS", "Cascade", "Graph", "Result", "cascade", "defaults", "expe
 
 try:
     from . import _core
-except ImportError as _missing:
+except ImportError as _error:
     # The source tree's python/ without a build: the reader works, the bindings say what is missing.
+    # (Python unbinds the `as` name when the except clause ends: keep the reason under another name.)
+    _missing = str(_error)
     __version__ = "unknown (C++ core not built)"
     git_revision = "unknown"
 

@@ -56,6 +56,9 @@ SWEEPS = {
     "nano_vs_mega_supercritical": SMALL + ["--set", "tiers.mode=\"automatic\""],
     "nano_vs_mega_weare8": SMALL + ["--set", "tiers.mode=\"automatic\""]
                                  + [a for s in ("nano", "micro", "mega") for a in ("--set", f"sweep.strategy.{s}.reach=[5000,20000]")],
+    "nano_vs_mega_snap": ["--set", f'graph.path="{REPO / "tests/data/snap-ego-facebook.txt"}"', "--set", "runs.count=20",
+                          "--set", 'sweep.graph.source=["edgelist","dunbar"]', "--set", "sweep.graph.circle=[2,2]",
+                          "--set", "sweep.graph.size_mean=[150,49.65]", "--set", "sweep.campaign.virality=[0.03,0.03]"],
 }
 
 
@@ -265,3 +268,52 @@ def test_weare8(results):
     assert set(strategy) == {"nano", "micro", "mega"}
     for pt in (0, 1):
         assert (reach[point == pt] >= target[pt]).all(), (pt, reach[point == pt].min())
+
+
+def test_compare_networks(results, tmp_path):
+    """scripts/compare_networks.py on the SNAP file's small variant (SNAP and a Dunbar network of its
+    size and mean degree): SNAP's statistics equal what the edge list itself gives (counted here from
+    the file, clustering and k-cores by networkx rather than the script's own code), the Dunbar layer
+    keeps the cap, every tier is non-empty, and the ratio columns are the ratios of the means."""
+    import networkx as nx
+    import pandas as pd
+    prefix = tmp_path / "snap"
+    _run([PYTHON, SCRIPTS / "compare_networks.py", results["nano_vs_mega_snap"], "-o", prefix, "--sources", "50"],
+         REPO)
+    for suffix in ("", "_network"):
+        _png(Path(f"{prefix}{suffix}.png"))
+    pairs = set()
+    for line in (REPO / "tests/data/snap-ego-facebook.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            u, v = map(int, line.split()[:2])
+            if u != v:
+                pairs.add((min(u, v), max(u, v)))
+    G = nx.Graph(pairs)
+    stats = pd.read_csv(f"{prefix}_network.csv").set_index("network")
+    assert list(stats.index) == ["SNAP ego-Facebook", "Dunbar, size_mean 49.65"]
+    snap = stats.loc["SNAP ego-Facebook"]
+    assert snap.people == G.number_of_nodes() and snap.strong_ties == len(pairs)
+    assert snap.max_degree == max(d for _, d in G.degree())
+    assert abs(snap.mean_degree - 2 * len(pairs) / G.number_of_nodes()) < 1e-9
+    assert abs(snap.avg_clustering - nx.average_clustering(G)) < 1e-9
+    assert abs(snap.transitivity - nx.transitivity(G)) < 1e-9
+    assert snap.max_core == max(nx.core_number(G).values()) and snap.components == 1
+    assert 1 <= snap.path_mean <= snap.path_max_seen
+    dunbar = stats.loc["Dunbar, size_mean 49.65"]
+    assert dunbar.people == snap.people and dunbar.max_degree <= 150 and dunbar.over_150 == 0
+    assert abs(dunbar.mean_degree - snap.mean_degree) < 0.5  # size_mean was tuned to SNAP's mean degree
+    for _, r in stats.iterrows():  # the same audience and tiers on both, and every tier holds someone
+        tiers = [r[f"tier_{t}"] for t in ("ordinary", "nano", "micro", "macro", "mega")]
+        assert min(tiers) > 0 and sum(tiers) == r.people
+    t = pd.read_csv(f"{prefix}.csv")
+    assert sorted(t.strategy.unique()) == ["mega", "micro", "nano", "ordinary"] and len(t) == 8
+    assert (t.seeds_mean > 0).all() and (t.cost_mean <= 202).all()
+    for _, g in t.groupby("point"):
+        mega = g[g.strategy == "mega"].iloc[0]
+        nano = g[g.strategy == "nano"].iloc[0]
+        for r in g.itertuples():
+            assert abs(r.ratio_to_mega - r.reach_mean / mega.reach_mean) < 1e-9 * r.ratio_to_mega
+            assert abs(r.ratio_to_nano - r.reach_mean / nano.reach_mean) < 1e-9 * r.ratio_to_nano
+            if r.strategy != "mega":
+                assert r.ratio_to_mega_low < r.ratio_to_mega < r.ratio_to_mega_high
+        assert abs(mega.T_over_T_c - mega.theory_T / mega.T_c) < 1e-12

@@ -464,3 +464,15 @@ def test_csv_export_matches_the_file(work, program_file):
     assert program("export", program_file, "--out", out, check=False).returncode == 1  # exists: refused
     written = nr.export_csv(program_file, work / "csv2")
     assert sorted(p.name for p in written) == sorted(p.name for p in out.rglob("*.csv"))
+
+
+def test_source_tree_without_the_core_says_what_is_missing(tmp_path):
+    """python/ of the source tree has the reader but not the compiled core: asking it for a binding
+    raises the ImportError that says how to get one (it raised NameError: Python deletes the name an
+    `except ... as` clause binds when the clause ends, so the message could not name the reason)."""
+    env = {**os.environ, "PYTHONPATH": str(SOURCE / "python"), "PYTHONDONTWRITEBYTECODE": "1"}
+    p = subprocess.run([PYTHON, "-c", "import nanoreach as nr\nnr.load_summary\nnr.Graph"], capture_output=True,
+                       text=True, env=env, cwd=tmp_path)
+    assert p.returncode != 0
+    assert "ImportError: nanoreach.Graph needs the C++ core" in p.stderr and "_core" in p.stderr, p.stderr
+    assert "NameError" not in p.stderr, p.stderr
