@@ -174,6 +174,9 @@ def plot(t: pd.DataFrame, out: str, people: int, tiers: dict, ref_people: int, r
         b.set_xscale("log")
         b.set_yscale("log")
         b.yaxis.set_minor_formatter(mt.NullFormatter())
+        vals = np.concatenate([nm[c].to_numpy(float) for c in ("nano_over_low", "nano_over_high", "rescaled_nano_over")])
+        vals = vals[np.isfinite(vals) & (vals > 0)]
+        b.set_ylim(min(vals.min(), 1.0) / 1.4, vals.max() * 1.4)
         b.xaxis.set_major_formatter(mt.FuncFormatter(_money))
         b.yaxis.set_major_formatter(mt.FuncFormatter(lambda y, _: f"{y:g}x"))
     else:
@@ -181,7 +184,7 @@ def plot(t: pd.DataFrame, out: str, people: int, tiers: dict, ref_people: int, r
     b.set_title("(b) nano / mega, people reached", loc="left")
     b.set_xlabel("budget per strategy")
     b.grid(alpha=0.3, which="both")
-    b.legend(loc="upper right", fontsize=8)
+    b.legend(loc="best", fontsize=8)
     strat = [Line2D([], [], color=pp.COLORS[s], lw=2, label=s) for s in STRATEGIES]
     style = [Line2D([], [], color="k", lw=1.8, marker="o", ms=4, label=f"{people:,} people, " + ("article's tiers" if rule == "absolute" else f"{rule} tiers")),
              Line2D([], [], color="k", lw=1.2, ls="--", marker="x", ms=4, label=f"{ref_people:,} people, rescaled tiers")]
