@@ -13,7 +13,7 @@ Writes
                  95% CI at both scales (the 1 M columns empty where the phase diagram has no such
                  cell), and per strategy other than nano its reach relative to nano's (nano / it,
                  95% CI by the delta method on the log) at both scales, and how far that ratio moved
-                 (large / rescaled)
+                 (large / rescaled); the same for adopters (reach minus the paid seeds: *_adopters)
     PREFIX.png   (a) reach vs budget per strategy at each virality, solid: large population with the
                  article's tiers, dashed: 1 M people with rescaled tiers; (b) nano / mega at both scales.
                  A sweep of one budget (experiments/nano_vs_mega_supercritical.toml) is drawn as bars
@@ -54,37 +54,44 @@ def table(scale_path: str, rescaled_csv: str) -> pd.DataFrame:
     for col in ("virality", "budget", "strategy", "reach_mean", "reach_ci95_low", "reach_ci95_high", "seeds_mean"):
         if col not in ref:
             raise SystemExit(f"plot_scale: {rescaled_csv} has no column {col!r} (expected scripts/plot_phase.py's CSV)")
+    if "adopters_mean" not in ref:
+        raise SystemExit(f"plot_scale: {rescaled_csv} has no column 'adopters_mean' (expected scripts/plot_phase.py's CSV)")
     ref = ref.assign(v=ref["virality"].map(_key), b=ref["budget"].map(_key),
-                     se=(ref["reach_ci95_high"] - ref["reach_ci95_low"]) / (2 * Z95))
+                     reach_se=(ref["reach_ci95_high"] - ref["reach_ci95_low"]) / (2 * Z95),
+                     adopters_se=(ref["adopters_ci95_high"] - ref["adopters_ci95_low"]) / (2 * Z95))
     ref = ref.set_index(["v", "b", "strategy"])
     rows = []
     for r in t.itertuples():
         k = (_key(r.virality), _key(r.budget_axis), r.strategy)
         row = dict(virality=r.virality, budget=r.budget_axis, strategy=r.strategy, runs=r.runs,
-                   seeds_mean=r.seeds_mean, cost_mean=r.cost_mean, nominal_reach_mean=r.nominal_reach_mean,
-                   reach_mean=r.reach_mean, reach_se=r.reach_se, reach_ci95_low=r.reach_ci95_low,
-                   reach_ci95_high=r.reach_ci95_high, rescaled_seeds_mean=np.nan, rescaled_reach_mean=np.nan,
-                   rescaled_reach_se=np.nan, rescaled_reach_ci95_low=np.nan, rescaled_reach_ci95_high=np.nan)
+                   seeds_mean=r.seeds_mean, cost_mean=r.cost_mean, nominal_reach_mean=r.nominal_reach_mean)
+        for q in ("reach", "adopters"):
+            row.update({f"{q}_mean": getattr(r, f"{q}_mean"), f"{q}_se": getattr(r, f"{q}_se"),
+                        f"{q}_ci95_low": getattr(r, f"{q}_ci95_low"), f"{q}_ci95_high": getattr(r, f"{q}_ci95_high")})
+        row["rescaled_seeds_mean"] = np.nan
+        for q in ("reach", "adopters"):
+            for c in ("mean", "se", "ci95_low", "ci95_high"):
+                row[f"rescaled_{q}_{c}"] = ref.loc[k, f"{q}_{c}"] if k in ref.index else np.nan
         if k in ref.index:
-            e = ref.loc[k]
-            row.update(rescaled_seeds_mean=e["seeds_mean"], rescaled_reach_mean=e["reach_mean"], rescaled_reach_se=e["se"],
-                       rescaled_reach_ci95_low=e["reach_ci95_low"], rescaled_reach_ci95_high=e["reach_ci95_high"])
+            row["rescaled_seeds_mean"] = ref.loc[k, "seeds_mean"]
         rows.append(row)
     out = pd.DataFrame(rows)
-    # nano / strategy at both scales, per cell
+    # nano / strategy at both scales, per cell, for reach and for adopters (reach minus the paid seeds)
     nano = out[out["strategy"] == "nano"].set_index(["virality", "budget"])
-    for prefix in ("", "rescaled_"):
-        ratio, lo, hi = [], [], []
-        for r in out.itertuples():
-            n = nano.loc[(r.virality, r.budget)]
-            m, se = getattr(r, f"{prefix}reach_mean"), getattr(r, f"{prefix}reach_se")
-            if r.strategy == "nano" or not (m > 0) or not (n[f"{prefix}reach_mean"] > 0):
-                ratio.append(np.nan), lo.append(np.nan), hi.append(np.nan)
-                continue
-            q, ql, qh = pp.ratio_ci(n[f"{prefix}reach_mean"], n[f"{prefix}reach_se"], m, se)
-            ratio.append(float(q)), lo.append(float(ql)), hi.append(float(qh))
-        out[f"{prefix}nano_over"], out[f"{prefix}nano_over_low"], out[f"{prefix}nano_over_high"] = ratio, lo, hi
+    for q, name in (("reach", "nano_over"), ("adopters", "nano_over_adopters")):
+        for prefix in ("", "rescaled_"):
+            ratio, lo, hi = [], [], []
+            for r in out.itertuples():
+                n = nano.loc[(r.virality, r.budget)]
+                m, se = getattr(r, f"{prefix}{q}_mean"), getattr(r, f"{prefix}{q}_se")
+                if r.strategy == "nano" or not (m > 0) or not (n[f"{prefix}{q}_mean"] > 0):
+                    ratio.append(np.nan), lo.append(np.nan), hi.append(np.nan)
+                    continue
+                x, xl, xh = pp.ratio_ci(n[f"{prefix}{q}_mean"], n[f"{prefix}{q}_se"], m, se)
+                ratio.append(float(x)), lo.append(float(xl)), hi.append(float(xh))
+            out[f"{prefix}{name}"], out[f"{prefix}{name}_low"], out[f"{prefix}{name}_high"] = ratio, lo, hi
     out["ratio_moved"] = out["nano_over"] / out["rescaled_nano_over"]
+    out["ratio_moved_adopters"] = out["nano_over_adopters"] / out["rescaled_nano_over_adopters"]
     order = {s: i for i, s in enumerate(STRATEGIES)}
     return out.sort_values(["virality", "budget", "strategy"], key=lambda c: c.map(order) if c.name == "strategy" else c,
                            kind="stable").reset_index(drop=True)
@@ -212,7 +219,8 @@ def main(argv=None) -> int:
          tiers_rule(a.scale))
     print(f"plot_scale: wrote {a.out}.png and {a.out}.csv")
     show = t[t["strategy"] != "nano"][["virality", "budget", "strategy", "seeds_mean", "reach_mean", "nano_over",
-                                        "nano_over_low", "nano_over_high", "rescaled_nano_over", "ratio_moved"]]
+                                        "nano_over_low", "nano_over_high", "rescaled_nano_over", "ratio_moved",
+                                        "nano_over_adopters", "rescaled_nano_over_adopters"]]
     with pd.option_context("display.width", 200, "display.max_columns", None, "display.float_format", "{:.4g}".format):
         print(show.to_string(index=False))
     return 0
