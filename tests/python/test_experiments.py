@@ -239,6 +239,10 @@ def test_scale_table(results, tmp_path):
     assert mega.loc[50000, "nano_over_low"] < q < mega.loc[50000, "nano_over_high"]
     m = mega.loc[50000]
     assert abs(m.ratio_moved - m.nano_over / m.rescaled_nano_over) < 1e-6 * m.ratio_moved
+    qa = nano.loc[50000, "adopters_mean"] / m.adopters_mean  # adopters: reach minus the paid seeds
+    assert abs(m.nano_over_adopters - qa) < 1e-5 * qa
+    n5 = nano.loc[50000]  # the CSV holds 6 significant figures
+    assert abs(n5.adopters_mean - (n5.reach_mean - n5.seeds_mean)) < 1e-5 * n5.reach_mean
     p = subprocess.run([PYTHON, SCRIPTS / "plot_scale.py", results["nano_vs_mega_weare8"], "--rescaled", phase, "-o",
                         tmp_path / "x"], capture_output=True, text=True)
     assert p.returncode != 0 and ("campaign.virality" in p.stderr or "strategy" in p.stderr), p.stderr
