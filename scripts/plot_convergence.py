@@ -132,7 +132,7 @@ def plot(t: pd.DataFrame, out: Path, model: str):
     b.text(people[0], 1.02, "nano", color="tab:blue", va="bottom")
     b.set_ylabel("reach / nano's reach (95% CI, delta method)")
     b.set_title("(b) each strategy against nano", loc="left")
-    b.legend(loc="lower right", frameon=True)
+    b.legend(loc="best", frameon=True)
     fig.suptitle(f"Does the answer depend on the population? model {model}", fontsize=13)
     fig.savefig(out, dpi=110)
 
