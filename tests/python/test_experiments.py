@@ -274,6 +274,29 @@ def test_weare8(results):
         assert (reach[point == pt] >= target[pt]).all(), (pt, reach[point == pt].min())
 
 
+def test_weare8_plot(results, tmp_path):
+    """scripts/plot_weare8.py: one row per target and strategy, nano / mega and reach per $1,000 as the
+    means give them, and a refusal of a sweep without follower-target axes."""
+    import pandas as pd
+    prefix = tmp_path / "w8"
+    _run([PYTHON, SCRIPTS / "plot_weare8.py", results["nano_vs_mega_weare8"], "-o", prefix], tmp_path)
+    _png(Path(f"{prefix}.png"))
+    t = pd.read_csv(f"{prefix}.csv")
+    assert list(t["target"].unique()) == [5000, 20000] and len(t) == 6
+    assert list(t["strategy"][:3]) == ["nano", "micro", "mega"]
+    for target, g in t.groupby("target"):
+        g = g.set_index("strategy")
+        assert (g["nominal_reach_mean"] >= target).all()
+        q = g.loc["nano", "reach_mean"] / g.loc["mega", "reach_mean"]
+        assert abs(g.loc["mega", "nano_over"] - q) < 1e-5 * q
+        assert g.loc["mega", "nano_over_low"] < q < g.loc["mega", "nano_over_high"]
+        r = g.loc["micro"]
+        assert abs(r.reach_per_1000usd - 1000 * r.reach_mean / r.cost_mean) < 1e-5 * r.reach_per_1000usd
+    p = subprocess.run([PYTHON, SCRIPTS / "plot_weare8.py", results["nano_vs_mega_scale"], "-o", tmp_path / "x"],
+                       capture_output=True, text=True)
+    assert p.returncode != 0 and "strategy.<name>.reach" in p.stderr, p.stderr
+
+
 def test_compare_networks(results, tmp_path):
     """scripts/compare_networks.py on the SNAP file's small variant (SNAP and a Dunbar network of its
     size and mean degree): SNAP's statistics equal what the edge list itself gives (counted here from
