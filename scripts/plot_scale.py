@@ -134,7 +134,10 @@ def plot_bars(t: pd.DataFrame, out: str, people: int, tiers: dict, ref_people: i
         budget = t["budget"].iloc[0]
         ax.set_title(f"virality {v:g}, {_money(budget)} per strategy", loc="left")
         ax.grid(alpha=0.3, axis="y")
-        ax.legend(loc="lower right", fontsize=8, title="solid: large; hatched: rescaled", title_fontsize=8)
+        top = np.nanmax(100 * d[["reach_ci95_high"]].to_numpy() / people)
+        top = max(top, np.nanmax(100 * d[["rescaled_reach_ci95_high"]].to_numpy() / ref_people))
+        ax.set_ylim(0, top * 1.3)  # room for the legend above the bars
+        ax.legend(loc="upper center", ncol=2, fontsize=8, title="solid: large; hatched: rescaled", title_fontsize=8)
     tier_text = ", ".join(f"{n} >= {lo:,.0f} ({c:,})" for n, (c, lo) in tiers.items() if lo > 0)
     fig.suptitle(f"Above the epidemic threshold: {people:,} people against {ref_people:,}, independent cascade\n"
                  f"tiers (followers, accounts): {tier_text}")
