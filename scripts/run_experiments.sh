@@ -7,6 +7,11 @@
 #                                              results/issue7/, figures and CSVs into experiments/figures/
 #   scripts/run_experiments.sh --small         the small variants (a few minutes): fewer sweep points and
 #                                              runs, into results/issue7-small/ and results/issue7-small/figures/
+#   scripts/run_experiments.sh --scale         question 1 at the article's scale (experiments/README.md,
+#                                              "Question 1 at the article's scale"): budgets on 100,000,000
+#                                              people, above the threshold and IMM on 10,000,000, WeAre8 on
+#                                              1,000,000,000 (about 55 min and up to 16.5 GiB on 2 cores), into
+#                                              results/scale/, figures into experiments/figures/
 #   NANOREACH=path/to/nanoreach scripts/run_experiments.sh ...   another build (default: build, then build-exp)
 #
 # A sweep that was interrupted is continued with --resume (nanoreach keeps per-point checkpoints in
@@ -22,6 +27,35 @@ fi
 
 small=0
 [[ "${1:-}" == "--small" ]] && small=1
+if [[ "${1:-}" == "--scale" ]]; then
+  OUT=results/scale; FIG=experiments/figures
+  mkdir -p "$OUT"
+  run() {  # run NAME OUTPUT [--set ...]: one experiment (not a sweep) into $OUT/OUTPUT.h5
+    local name=$1 out=$OUT/$2.h5; shift 2
+    if [[ -f $out ]]; then echo "run_experiments: $out exists, skipped"; return; fi
+    echo "run_experiments: $name -> $out ($(date -u +%H:%M:%S))"
+    "$BIN" run "experiments/$name.toml" --out "$out" "$@"
+  }
+  sweep() {
+    local name=$1 out=$OUT/$2.h5; shift 2
+    if [[ -f $out ]]; then echo "run_experiments: $out exists, skipped"; return; fi
+    local resume=()
+    [[ -d $out.checkpoint ]] && resume=(--resume)
+    echo "run_experiments: $name -> $out ($(date -u +%H:%M:%S))"
+    "$BIN" sweep "experiments/$name.toml" --out "$out" "${resume[@]}" "$@"
+  }
+  sweep nano_vs_mega_scale scale --quiet
+  sweep nano_vs_mega_supercritical supercritical --quiet
+  sweep nano_vs_mega_weare8 weare8 --quiet
+  run nano_vs_mega default_1m --quiet
+  run nano_vs_mega optimal_10m --quiet --set graph.people=10000000 --set 'graph.storage="explicit"'
+  $PY scripts/plot_scale.py "$OUT/scale.h5" --rescaled "$FIG/phase.csv" -o "$FIG/scale"
+  $PY scripts/plot_scale.py "$OUT/supercritical.h5" --rescaled "$FIG/phase.csv" -o "$FIG/supercritical"
+  $PY scripts/plot_weare8.py "$OUT/weare8.h5" -o "$FIG/weare8"
+  $PY scripts/plot_convergence.py "$OUT/default_1m.h5" "$OUT/optimal_10m.h5" -o "$FIG/optimal_10m"
+  echo "run_experiments: figures and tables in $FIG"
+  exit 0
+fi
 if (( small )); then
   OUT=results/issue7-small; FIG=$OUT/figures
 else
@@ -71,11 +105,12 @@ if (( small )); then
         --set 'sweep.graph.mean_degree=[1,2,3,4,5,6,7,8,10]' --set 'sweep.model.threshold.phi=[0.18]'
   sweep watts_dodds_dunbar wd_dunbar --quiet --set graph.people=20000 --set runs.count=20 \
         --set strategy.random_10pct.k=2000
+  sweep nano_vs_mega_snap snap --quiet --set runs.count=100
 else
   for pair in nano_vs_mega_phase:phase nano_vs_mega_phase_optimal:phase_optimal nano_vs_mega_nominal:nominal \
               who_drives:who_drives fatigue:fatigue \
               no_fanbase:no_fanbase watts_dodds_2007:wd_er watts_dodds_dunbar:wd_dunbar \
-              nano_vs_mega_structure:structure; do
+              nano_vs_mega_structure:structure nano_vs_mega_snap:snap; do
     sweep "${pair%%:*}" "${pair##*:}"
   done
 fi
@@ -87,4 +122,5 @@ $PY scripts/analyze_experiments.py who --phase "$OUT/phase.h5" --who "$OUT/who_d
 $PY scripts/analyze_experiments.py fatigue "$OUT/fatigue.h5" -o "$FIG/fatigue"
 $PY scripts/analyze_experiments.py fanbase "$OUT/no_fanbase.h5" -o "$FIG/no_fanbase"
 $PY scripts/analyze_experiments.py wd --er "$OUT/wd_er.h5" --dunbar "$OUT/wd_dunbar.h5" -o "$FIG/watts_dodds"
+$PY scripts/compare_networks.py "$OUT/snap.h5" -o "$FIG/snap"
 echo "run_experiments: figures and tables in $FIG"
