@@ -25,39 +25,13 @@ if [[ -z "$BIN" ]]; then
 fi
 [[ -x "$BIN" ]] || { echo "run_experiments: no nanoreach program (build it, or set NANOREACH=...)" >&2; exit 1; }
 
-small=0
+small=0 scale=0
 [[ "${1:-}" == "--small" ]] && small=1
-if [[ "${1:-}" == "--scale" ]]; then
-  OUT=results/scale; FIG=experiments/figures
-  mkdir -p "$OUT"
-  run() {  # run NAME OUTPUT [--set ...]: one experiment (not a sweep) into $OUT/OUTPUT.h5
-    local name=$1 out=$OUT/$2.h5; shift 2
-    if [[ -f $out ]]; then echo "run_experiments: $out exists, skipped"; return; fi
-    echo "run_experiments: $name -> $out ($(date -u +%H:%M:%S))"
-    "$BIN" run "experiments/$name.toml" --out "$out" "$@"
-  }
-  sweep() {
-    local name=$1 out=$OUT/$2.h5; shift 2
-    if [[ -f $out ]]; then echo "run_experiments: $out exists, skipped"; return; fi
-    local resume=()
-    [[ -d $out.checkpoint ]] && resume=(--resume)
-    echo "run_experiments: $name -> $out ($(date -u +%H:%M:%S))"
-    "$BIN" sweep "experiments/$name.toml" --out "$out" "${resume[@]}" "$@"
-  }
-  sweep nano_vs_mega_scale scale --quiet
-  sweep nano_vs_mega_supercritical supercritical --quiet
-  sweep nano_vs_mega_weare8 weare8 --quiet
-  run nano_vs_mega default_1m --quiet
-  run nano_vs_mega optimal_10m --quiet --set graph.people=10000000 --set 'graph.storage="explicit"'
-  $PY scripts/plot_scale.py "$OUT/scale.h5" --rescaled "$FIG/phase.csv" -o "$FIG/scale"
-  $PY scripts/plot_scale.py "$OUT/supercritical.h5" --rescaled "$FIG/phase.csv" -o "$FIG/supercritical"
-  $PY scripts/plot_weare8.py "$OUT/weare8.h5" -o "$FIG/weare8"
-  $PY scripts/plot_convergence.py "$OUT/default_1m.h5" "$OUT/optimal_10m.h5" -o "$FIG/optimal_10m"
-  echo "run_experiments: figures and tables in $FIG"
-  exit 0
-fi
+[[ "${1:-}" == "--scale" ]] && scale=1
 if (( small )); then
   OUT=results/issue7-small; FIG=$OUT/figures
+elif (( scale )); then
+  OUT=results/scale; FIG=experiments/figures
 else
   OUT=results/issue7; FIG=experiments/figures
 fi
@@ -72,6 +46,28 @@ sweep() {
   echo "run_experiments: $name -> $out ($(date -u +%H:%M:%S))"
   "$BIN" sweep "experiments/$name.toml" --out "$out" "${resume[@]}" "$@"
 }
+
+# run NAME OUTPUT [--set ...]: one experiment (not a sweep) into $OUT/OUTPUT.h5
+run() {
+  local name=$1 out=$OUT/$2.h5; shift 2
+  if [[ -f $out ]]; then echo "run_experiments: $out exists, skipped"; return; fi
+  echo "run_experiments: $name -> $out ($(date -u +%H:%M:%S))"
+  "$BIN" run "experiments/$name.toml" --out "$out" "$@"
+}
+
+if (( scale )); then
+  sweep nano_vs_mega_scale scale --quiet
+  sweep nano_vs_mega_supercritical supercritical --quiet
+  sweep nano_vs_mega_weare8 weare8 --quiet
+  run nano_vs_mega default_1m --quiet
+  run nano_vs_mega optimal_10m --quiet --set graph.people=10000000 --set 'graph.storage="explicit"'
+  $PY scripts/plot_scale.py "$OUT/scale.h5" --rescaled "$FIG/phase.csv" -o "$FIG/scale"
+  $PY scripts/plot_scale.py "$OUT/supercritical.h5" --rescaled "$FIG/phase.csv" -o "$FIG/supercritical"
+  $PY scripts/plot_weare8.py "$OUT/weare8.h5" -o "$FIG/weare8"
+  $PY scripts/plot_convergence.py "$OUT/default_1m.h5" "$OUT/optimal_10m.h5" -o "$FIG/optimal_10m"
+  echo "run_experiments: figures and tables in $FIG"
+  exit 0
+fi
 
 # The default experiment (README "Results", experiments/figures/nano_vs_mega.png); the small variant
 # on 100,000 people.
