@@ -151,7 +151,8 @@ def plot(t: pd.DataFrame, out: str, people: int, tiers: dict, ref_people: int, r
     from matplotlib.lines import Line2D
 
     vir = np.sort(t["virality"].unique())
-    fig, axes = plt.subplots(1, len(vir) + 1, figsize=(4.6 * (len(vir) + 1), 5.0), constrained_layout=True)
+    width = max(4.6 * (len(vir) + 1), 13.0)  # wide enough for the title and the legend
+    fig, axes = plt.subplots(1, len(vir) + 1, figsize=(width, 5.0), constrained_layout=True)
     for ax, v in zip(axes, vir):
         d = t[t["virality"] == v]
         for s in STRATEGIES:
@@ -199,7 +200,8 @@ def plot(t: pd.DataFrame, out: str, people: int, tiers: dict, ref_people: int, r
     style = [Line2D([], [], color="k", lw=1.8, marker="o", ms=4, label=f"{people:,} people, " + ("article's tiers" if rule == "absolute" else f"{rule} tiers")),
              Line2D([], [], color="k", lw=1.2, ls="--", marker="x", ms=4, label=f"{ref_people:,} people, rescaled tiers")]
     fig.get_layout_engine().set(rect=(0, 0.09, 1, 0.91))
-    fig.legend(handles=strat + style, loc="lower center", ncol=len(strat) + len(style), fontsize=9, frameon=False)
+    ncol = len(strat) + len(style) if width > 15 else len(strat)
+    fig.legend(handles=strat + style, loc="lower center", ncol=ncol, fontsize=9, frameon=False)
     tier_text = ", ".join(f"{n} >= {lo:,.0f} ({c:,})" for n, (c, lo) in tiers.items() if lo > 0)
     fig.suptitle(f"Equal budget at the article's scale: {people:,} people, independent cascade\n"
                  f"tiers (followers, accounts): {tier_text}")
