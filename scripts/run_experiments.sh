@@ -9,8 +9,9 @@
 #                                              runs, into results/issue7-small/ and results/issue7-small/figures/
 #   scripts/run_experiments.sh --scale         question 1 at the article's scale (experiments/README.md,
 #                                              "Question 1 at the article's scale"): budgets on 100,000,000
-#                                              people, above the threshold and IMM on 10,000,000, WeAre8 on
-#                                              1,000,000,000 (about 55 min and up to 16.5 GiB on 2 cores), into
+#                                              and 1,000,000,000 people, above the threshold and IMM on
+#                                              10,000,000, WeAre8 on 1,000,000,000 (about 70 min and up
+#                                              to 16.5 GiB on 2 cores), into
 #                                              results/scale/, figures into experiments/figures/
 #   NANOREACH=path/to/nanoreach scripts/run_experiments.sh ...   another build (default: build, then build-exp)
 #
@@ -57,11 +58,15 @@ run() {
 
 if (( scale )); then
   sweep nano_vs_mega_scale scale --quiet
+  sweep nano_vs_mega_scale scale_1b --quiet --set graph.people=1000000000 \
+        --set 'sweep.campaign.virality=[0.03,0.03,0.03,0.03,0.03]' \
+        --set 'sweep.campaign.budget=[15811.3883,50000,158113.883,500000,1000000]'
   sweep nano_vs_mega_supercritical supercritical --quiet
   sweep nano_vs_mega_weare8 weare8 --quiet
   run nano_vs_mega default_1m --quiet
   run nano_vs_mega optimal_10m --quiet --set graph.people=10000000 --set 'graph.storage="explicit"'
   $PY scripts/plot_scale.py "$OUT/scale.h5" --rescaled "$FIG/phase.csv" -o "$FIG/scale"
+  $PY scripts/plot_scale.py "$OUT/scale_1b.h5" --rescaled "$FIG/phase.csv" -o "$FIG/scale_1b"
   $PY scripts/plot_scale.py "$OUT/supercritical.h5" --rescaled "$FIG/phase.csv" -o "$FIG/supercritical"
   $PY scripts/plot_weare8.py "$OUT/weare8.h5" -o "$FIG/weare8"
   $PY scripts/plot_convergence.py "$OUT/default_1m.h5" "$OUT/optimal_10m.h5" -o "$FIG/optimal_10m"
