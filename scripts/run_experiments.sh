@@ -61,6 +61,8 @@ if (( scale )); then
   sweep nano_vs_mega_scale scale_1b --quiet --set graph.people=1000000000 \
         --set 'sweep.campaign.virality=[0.03,0.03,0.03,0.03,0.03]' \
         --set 'sweep.campaign.budget=[15811.3883,50000,158113.883,500000,1000000]'
+  sweep nano_vs_mega_scale scale_linear --quiet --set 'campaign.cost_model="linear"' \
+        --set 'sweep.campaign.virality=[0.03,0.03]' --set 'sweep.campaign.budget=[50000,500000]'
   sweep nano_vs_mega_supercritical supercritical --quiet
   sweep nano_vs_mega_weare8 weare8 --quiet
   run nano_vs_mega default_1m --quiet
