@@ -11,7 +11,7 @@
 #                                              "Question 1 at the article's scale"): budgets on 100,000,000
 #                                              and 1,000,000,000 people, above the threshold and IMM on
 #                                              10,000,000, WeAre8 on 1,000,000,000 (about 70 min and up
-#                                              to 16.5 GiB on 2 cores), into
+#                                              to 15.7 GiB on 2 cores), into
 #                                              results/scale/, figures into experiments/figures/
 #   NANOREACH=path/to/nanoreach scripts/run_experiments.sh ...   another build (default: build, then build-exp)
 #
