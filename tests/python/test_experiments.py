@@ -235,14 +235,14 @@ def test_scale_table(results, tmp_path):
     nano = t[t.strategy == "nano"].set_index("budget")
     assert mega.loc[5000, "seeds_mean"] == 0 and pd.isna(mega.loc[5000, "nano_over"])
     q = nano.loc[50000, "reach_mean"] / mega.loc[50000, "reach_mean"]
-    assert abs(mega.loc[50000, "nano_over"] - q) < 1e-6 * q
+    assert abs(mega.loc[50000, "nano_over"] - q) < 2e-5 * q  # the CSV holds 6 significant figures: 5e-6 each
     assert mega.loc[50000, "nano_over_low"] < q < mega.loc[50000, "nano_over_high"]
     m = mega.loc[50000]
-    assert abs(m.ratio_moved - m.nano_over / m.rescaled_nano_over) < 1e-6 * m.ratio_moved
+    assert abs(m.ratio_moved - m.nano_over / m.rescaled_nano_over) < 2e-5 * m.ratio_moved
     qa = nano.loc[50000, "adopters_mean"] / m.adopters_mean  # adopters: reach minus the paid seeds
-    assert abs(m.nano_over_adopters - qa) < 1e-5 * qa
+    assert abs(m.nano_over_adopters - qa) < 2e-5 * qa
     n5 = nano.loc[50000]  # the CSV holds 6 significant figures
-    assert abs(n5.adopters_mean - (n5.reach_mean - n5.seeds_mean)) < 1e-5 * n5.reach_mean
+    assert abs(n5.adopters_mean - (n5.reach_mean - n5.seeds_mean)) < 2e-5 * n5.reach_mean
     p = subprocess.run([PYTHON, SCRIPTS / "plot_scale.py", results["nano_vs_mega_weare8"], "--rescaled", phase, "-o",
                         tmp_path / "x"], capture_output=True, text=True)
     assert p.returncode != 0 and ("campaign.virality" in p.stderr or "strategy" in p.stderr), p.stderr
@@ -288,10 +288,10 @@ def test_weare8_plot(results, tmp_path):
         g = g.set_index("strategy")
         assert (g["nominal_reach_mean"] >= target).all()
         q = g.loc["nano", "reach_mean"] / g.loc["mega", "reach_mean"]
-        assert abs(g.loc["mega", "nano_over"] - q) < 1e-5 * q
+        assert abs(g.loc["mega", "nano_over"] - q) < 2e-5 * q  # 6 significant figures in the CSV
         assert g.loc["mega", "nano_over_low"] < q < g.loc["mega", "nano_over_high"]
         r = g.loc["micro"]
-        assert abs(r.reach_per_1000usd - 1000 * r.reach_mean / r.cost_mean) < 1e-5 * r.reach_per_1000usd
+        assert abs(r.reach_per_1000usd - 1000 * r.reach_mean / r.cost_mean) < 2e-5 * r.reach_per_1000usd
     p = subprocess.run([PYTHON, SCRIPTS / "plot_weare8.py", results["nano_vs_mega_scale"], "-o", tmp_path / "x"],
                        capture_output=True, text=True)
     assert p.returncode != 0 and "strategy.<name>.reach" in p.stderr, p.stderr
