@@ -10,7 +10,7 @@
 #   scripts/run_experiments.sh --scale         question 1 at the article's scale (experiments/README.md,
 #                                              "Question 1 at the article's scale"): budgets on 100,000,000
 #                                              and 1,000,000,000 people, above the threshold and IMM on
-#                                              10,000,000, WeAre8 on 1,000,000,000 (about 70 min and up
+#                                              10,000,000 and 100,000,000, WeAre8 on 1,000,000,000 (about 100 min and up
 #                                              to 15.7 GiB on 2 cores), into
 #                                              results/scale/, figures into experiments/figures/
 #   NANOREACH=path/to/nanoreach scripts/run_experiments.sh ...   another build (default: build, then build-exp)
@@ -64,6 +64,9 @@ if (( scale )); then
   sweep nano_vs_mega_scale scale_linear --quiet --set 'campaign.cost_model="linear"' \
         --set 'sweep.campaign.virality=[0.03,0.03]' --set 'sweep.campaign.budget=[50000,500000]'
   sweep nano_vs_mega_supercritical supercritical --quiet
+  sweep nano_vs_mega_supercritical supercritical_100m --quiet --set graph.people=100000000 \
+        --set 'graph.storage="implicit"' --set runs.count=3 --set 'sweep.campaign.virality=[0.05]' \
+        --set 'sweep.campaign.budget=[50000]'
   sweep nano_vs_mega_weare8 weare8 --quiet
   run nano_vs_mega default_1m --quiet
   run nano_vs_mega optimal_10m --quiet --set graph.people=10000000 --set 'graph.storage="explicit"'
