@@ -44,18 +44,17 @@ def _key(x) -> float:
     return float(f"{float(x):.5g}")
 
 
-def table(scale_path: str, rescaled_csv: str) -> pd.DataFrame:
-    t = pp.phase_table(scale_path)
+def table(t: pd.DataFrame, scale_path: str, rescaled_csv: str) -> pd.DataFrame:
+    """t: pp.phase_table(scale_path)."""
     missing = sorted(set(STRATEGIES) - set(t["strategy"]))
     if missing:
         raise SystemExit(f"plot_scale: {scale_path} has no strategy {', '.join(missing)} "
                          f"(expected {', '.join(STRATEGIES)})")
     ref = pd.read_csv(rescaled_csv)
-    for col in ("virality", "budget", "strategy", "reach_mean", "reach_ci95_low", "reach_ci95_high", "seeds_mean"):
+    for col in ("virality", "budget", "strategy", "seeds_mean", "reach_mean", "reach_ci95_low", "reach_ci95_high",
+                "adopters_mean", "adopters_ci95_low", "adopters_ci95_high"):
         if col not in ref:
             raise SystemExit(f"plot_scale: {rescaled_csv} has no column {col!r} (expected scripts/plot_phase.py's CSV)")
-    if "adopters_mean" not in ref:
-        raise SystemExit(f"plot_scale: {rescaled_csv} has no column 'adopters_mean' (expected scripts/plot_phase.py's CSV)")
     ref = ref.assign(v=ref["virality"].map(_key), b=ref["budget"].map(_key),
                      reach_se=(ref["reach_ci95_high"] - ref["reach_ci95_low"]) / (2 * Z95),
                      adopters_se=(ref["adopters_ci95_high"] - ref["adopters_ci95_low"]) / (2 * Z95))
@@ -68,12 +67,8 @@ def table(scale_path: str, rescaled_csv: str) -> pd.DataFrame:
         for q in ("reach", "adopters"):
             row.update({f"{q}_mean": getattr(r, f"{q}_mean"), f"{q}_se": getattr(r, f"{q}_se"),
                         f"{q}_ci95_low": getattr(r, f"{q}_ci95_low"), f"{q}_ci95_high": getattr(r, f"{q}_ci95_high")})
-        row["rescaled_seeds_mean"] = np.nan
-        for q in ("reach", "adopters"):
-            for c in ("mean", "se", "ci95_low", "ci95_high"):
-                row[f"rescaled_{q}_{c}"] = ref.loc[k, f"{q}_{c}"] if k in ref.index else np.nan
-        if k in ref.index:
-            row["rescaled_seeds_mean"] = ref.loc[k, "seeds_mean"]
+        for c in ["seeds_mean"] + [f"{q}_{c}" for q in ("reach", "adopters") for c in ("mean", "se", "ci95_low", "ci95_high")]:
+            row[f"rescaled_{c}"] = ref.loc[k, c] if k in ref.index else np.nan
         rows.append(row)
     out = pd.DataFrame(rows)
     # nano / strategy at both scales, per cell, for reach and for adopters (reach minus the paid seeds)
@@ -101,14 +96,6 @@ def _money(x, _=None):
     return f"${x / 1e6:g}M" if x >= 1e6 else (f"${x / 1e3:g}k" if x >= 1e3 else f"${x:g}")
 
 
-def tiers_rule(path) -> str:
-    import h5py
-    with h5py.File(path, "r") as f:
-        g = f["graph"] if "graph" in f else f["graphs"][sorted(f["graphs"], key=int)[0]]
-        r = g.attrs.get("tiers_rule", "")
-        return r.decode() if isinstance(r, bytes) else str(r)
-
-
 def plot_bars(t: pd.DataFrame, out: str, people: int, tiers: dict, ref_people: int, rule: str):
     """One budget: per virality, each strategy's reach as a share of its population at both scales."""
     import matplotlib.pyplot as plt
@@ -123,7 +110,7 @@ def plot_bars(t: pd.DataFrame, out: str, people: int, tiers: dict, ref_people: i
         for off, prefix, n, label, hatch in ((-0.2, "", people, big, None),
                                               (0.2, "rescaled_", ref_people, f"{ref_people:,} people, rescaled tiers", "//")):
             m = 100 * d[f"{prefix}reach_mean"] / n
-            lo = 100 * d[f"{prefix}reach_ci95_low" if prefix == "" else f"{prefix}reach_ci95_low"] / n
+            lo = 100 * d[f"{prefix}reach_ci95_low"] / n
             hi = 100 * d[f"{prefix}reach_ci95_high"] / n
             ax.bar(x + off, m, width=0.38, color=[pp.COLORS[s] for s in STRATEGIES], hatch=hatch,
                    edgecolor="white" if hatch else None, alpha=1.0 if hatch is None else 0.55, label=label)
@@ -216,12 +203,13 @@ def main(argv=None) -> int:
     ap.add_argument("--rescaled-people", type=int, default=1000000, help="population of the rescaled run")
     ap.add_argument("-o", "--out", required=True, help="output prefix, e.g. experiments/figures/scale")
     a = ap.parse_args(argv)
-    t = table(a.scale, a.rescaled)
+    sweep = pp.phase_table(a.scale)
+    t = table(sweep, a.scale, a.rescaled)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     t.to_csv(a.out + ".csv", index=False, float_format="%.6g")
     draw = plot if t["budget"].nunique() > 1 else plot_bars
-    draw(t, a.out + ".png", pp.people_of(pp.sweep_table(a.scale)), pp.graph_tiers(a.scale), a.rescaled_people,
-         tiers_rule(a.scale))
+    draw(t, a.out + ".png", pp.people_of(sweep), pp.graph_tiers(a.scale), a.rescaled_people,
+         pp.nh5.load_graph(a.scale, graph=0)["tiers_rule"])
     print(f"plot_scale: wrote {a.out}.png and {a.out}.csv")
     show = t[t["strategy"] != "nano"][["virality", "budget", "strategy", "seeds_mean", "reach_mean", "nano_over",
                                         "nano_over_low", "nano_over_high", "rescaled_nano_over", "ratio_moved",

@@ -29,8 +29,8 @@ import plot_phase as pp  # noqa: E402
 Z95 = pp.Z95
 
 
-def table(path: str) -> pd.DataFrame:
-    t = pp.sweep_table(path)
+def table(t: pd.DataFrame, path: str) -> pd.DataFrame:
+    """t: pp.sweep_table(path)."""
     axes = [c for c in t.columns if c.startswith("strategy.") and c.endswith(".reach")]
     if not axes:
         raise SystemExit(f"plot_weare8: {path} has no sweep axis strategy.<name>.reach "
@@ -108,10 +108,11 @@ def main(argv=None) -> int:
     ap.add_argument("weare8", help="sweep result of experiments/nano_vs_mega_weare8.toml")
     ap.add_argument("-o", "--out", required=True, help="output prefix, e.g. experiments/figures/weare8")
     a = ap.parse_args(argv)
-    t = table(a.weare8)
+    sweep = pp.sweep_table(a.weare8)
+    t = table(sweep, a.weare8)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     t.to_csv(a.out + ".csv", index=False, float_format="%.6g")
-    plot(t, a.out + ".png", pp.people_of(pp.sweep_table(a.weare8)))
+    plot(t, a.out + ".png", pp.people_of(sweep))
     print(f"plot_weare8: wrote {a.out}.png and {a.out}.csv")
     with pd.option_context("display.width", 200, "display.max_columns", None, "display.float_format", "{:.4g}".format):
         print(t.drop(columns=["reach_se"]).to_string(index=False))
