@@ -137,33 +137,10 @@ def path_lengths(a: sp.csr_matrix, sources: int, seed: int):
 
 
 def core_numbers(a: sp.csr_matrix) -> np.ndarray:
-    """k-core number of every person (Batagelj & Zaversnik 2003 bucket algorithm)."""
-    n = a.shape[0]
-    deg = np.diff(a.indptr).astype(np.int64)
-    order = np.argsort(deg, kind="stable")
-    pos = np.empty(n, dtype=np.int64)
-    pos[order] = np.arange(n)
-    md = int(deg.max()) if n else 0
-    bin_start = np.zeros(md + 2, dtype=np.int64)
-    np.add.at(bin_start, deg + 1, 1)
-    bin_start = np.cumsum(bin_start)[:-1]
-    vert = order.copy()
-    core = deg.copy()
-    indptr, indices = a.indptr.tolist(), a.indices.tolist()
-    vert, pos, core, bin_start = vert.tolist(), pos.tolist(), core.tolist(), bin_start.tolist()
-    for i in range(n):
-        v = vert[i]
-        for u in indices[indptr[v]:indptr[v + 1]]:
-            if core[u] > core[v]:
-                du = core[u]
-                pu, pw = pos[u], bin_start[du]
-                w = vert[pw]
-                if u != w:
-                    vert[pu], vert[pw] = w, u
-                    pos[u], pos[w] = pw, pu
-                bin_start[du] += 1
-                core[u] -= 1
-    return np.asarray(core, dtype=np.int64)
+    """k-core number of every person (networkx's Batagelj & Zaversnik 2003 bucket algorithm)."""
+    import networkx as nx
+    core = nx.core_number(nx.from_scipy_sparse_array(a))
+    return np.fromiter((core[i] for i in range(a.shape[0])), dtype=np.int64, count=a.shape[0])
 
 
 def degree_assortativity(a: sp.csr_matrix) -> float:
