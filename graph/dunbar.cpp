@@ -21,6 +21,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "nanoreach/rng.hpp"
@@ -132,17 +134,34 @@ __attribute__((target("avx512f,avx512bw"))) void count_codes_avx512(const std::u
       count[c] += static_cast<std::uint16_t>(__builtin_popcountll(_mm512_mask_cmpeq_epi8_mask(live, v, _mm512_set1_epi8(char(c)))));
   }
 }
+
+// The same, 32 bytes at a time; reads up to 31 bytes past m (the code buffers are padded for it).
+__attribute__((target("avx2"))) void count_codes_avx2(const std::uint8_t* code, std::uint32_t m,
+                                                       std::array<std::uint16_t, 16>& count) {
+  for (std::uint32_t k = 0; k < m; k += 32) {
+    const std::uint32_t live = m - k >= 32 ? ~0u : (1u << (m - k)) - 1;
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(code + k));
+    for (int c : {1, 2, 3, 4, 9, 10, 11, 12})
+      count[c] += static_cast<std::uint16_t>(__builtin_popcount(
+          live & static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(char(c)))))));
+  }
+}
 }  // namespace
 
 void DunbarLayer::count_codes(const std::uint8_t* code, std::uint32_t m, std::array<std::uint16_t, 16>& count) const {
-  if (avx512_) {
+  if (kernel_ == Kernel::avx512) {
     count_codes_avx512(code, m, count);
+    return;
+  }
+  if (kernel_ == Kernel::avx2) {
+    count_codes_avx2(code, m, count);
     return;
   }
   for (std::uint32_t k = 0; k < m; ++k) ++count[code[k]];
 }
 
-DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::function<void(double)>& progress)
+DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::function<void(double)>& progress,
+                         Kernel kernel)
     : p_(p), n_(static_cast<node_t>(p.people)), key_(rng::derive(seed, rng::Purpose::graph_tie)),
       size_(dunbar_target_sizes(p, seed)) {
   R_ = (p.circles[3] + 1) / 2;
@@ -163,6 +182,16 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
     if (d > std::floor(h)) circle_thr_[d] = threshold(h - std::floor(h));
   }
   rewire_thr_ = threshold(p.rewire);
+  // The distances whose pairs can be of circle c: its own, and the boundary distance of circle c - 1
+  // whose coin moves a pair out to c.
+  for (int c = 1; c <= 4; ++c) {
+    circle_dist_[c - 1] = {R_ + 1, 0};
+    for (std::uint32_t d = 1; d <= R_; ++d)
+      if (circle0_[d] == c || (circle0_[d] == c - 1 && circle_thr_[d] < (1u << 21))) {
+        circle_dist_[c - 1][0] = std::min(circle_dist_[c - 1][0], d);
+        circle_dist_[c - 1][1] = std::max(circle_dist_[c - 1][1], d);
+      }
+  }
   // Share of each circle's slots a person of size s fills, and its population mean (from exact
   // integer counts, so it does not depend on summation order); a pair of circle c between sizes s and
   // t survives with probability fill_c(s) fill_c(t) / mean_c (Chung-Lu).
@@ -181,15 +210,16 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
     inv_mean[c] = mean > 0 ? 1.0 / mean : 0.0;
     prev = p.circles[c];
   }
-  // [size of i][size of j][circle 1..8]: circle 5 (outside the outer circle) and the padding never keep.
-  keep_thr_.assign(std::size_t(kSizes) * kSizes * 8, 0);
+  // [circle 1..5][size of i][size of j]: circle 5 (outside the outer circle) never keeps. One circle's
+  // plane is 89 KiB, so the community circle's, which most pairs use, stays in a core's L2 cache.
+  keep_thr_.assign(std::size_t(5) * kPlane, 0);
   for (std::uint32_t s = 0; s < kSizes; ++s)
     for (std::uint32_t t = 0; t < kSizes; ++t)
       for (int c = 0; c < 4; ++c)
-        keep_thr_[(std::size_t(s) * kSizes + t) * 8 + c] = threshold(fill[c][s] * fill[c][t] * inv_mean[c]);
-  // Per slot (ring order), padded with copies of the last slot: the vector code works in eights from
-  // slot 0 or slot R and may run 15 slots past 2R.
-  padded_slots_ = 2 * R_ + 16;
+        keep_thr_[c * kPlane + std::size_t(s) * kSizes + t] = threshold(fill[c][s] * fill[c][t] * inv_mean[c]);
+  // Per slot (ring order), padded with copies of the last slot: the vector code works in fours or
+  // eights from slot 0 or slot R and may run 7 slots past 2R (and the counting reads 31 past).
+  padded_slots_ = 2 * R_ + 32;
   slot_dist_.resize(padded_slots_);
   slot_off_.resize(padded_slots_);
   slot_c0_.resize(padded_slots_);
@@ -202,7 +232,7 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
     slot_c0_[k] = circle0_[d];
     slot_cthr_[k] = circle_thr_[d];
   }
-  avx512_ = cpu_has_avx512();
+  use_kernel(kernel);
 
   // The one pass: stubs per person and circle, kept lattice ties for the nominal degrees. Chunks of
   // people in a fixed static schedule; each pair is decided once, from its left end, and counted at
@@ -305,18 +335,34 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
   if (progress) progress(1.0);
 }
 
-bool DunbarLayer::cpu_has_avx512() {
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl");
+bool DunbarLayer::cpu_has(Kernel k) {
+  switch (k) {
+    case Kernel::scalar:
+    case Kernel::best:
+      return true;
+    case Kernel::avx2:
+      return __builtin_cpu_supports("avx2");
+    case Kernel::avx512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+             __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  }
+  return false;
 }
 
-DunbarLayer::Decision DunbarLayer::decide(node_t i, node_t j, std::uint32_t d) const {
-  const node_t a = std::min(i, j), b = std::max(i, j);
-  const std::uint64_t h = rng::hash(key_, (std::uint64_t(a) << 32) | b);
-  const std::uint32_t u_circle = h & 0x1FFFFF, u_keep = (h >> 21) & 0x1FFFFF, u_rewire = (h >> 42) & 0x1FFFFF;
-  const std::uint32_t c = circle0_[d] + (u_circle >= circle_thr_[d] ? 1 : 0);
-  if (u_keep >= keep_thr_[(std::size_t(size_[i]) * kSizes + size_[j]) * 8 + c - 1]) return {0, false};
-  return {static_cast<std::uint8_t>(c), u_rewire < rewire_thr_};
+void DunbarLayer::use_kernel(Kernel k) {
+  if (k == Kernel::best) k = cpu_has(Kernel::avx512) ? Kernel::avx512 : cpu_has(Kernel::avx2) ? Kernel::avx2 : Kernel::scalar;
+  if (!cpu_has(k)) throw std::invalid_argument(std::string("DunbarLayer: this processor has no ") + kernel_name(k));
+  kernel_ = k;
+}
+
+const char* DunbarLayer::kernel_name(Kernel k) {
+  switch (k) {
+    case Kernel::scalar: return "scalar";
+    case Kernel::avx2: return "AVX2";
+    case Kernel::avx512: return "AVX-512";
+    case Kernel::best: return "best";
+  }
+  return "?";
 }
 
 // All 2R lattice pairs of person i in ring order (slot R - d is i - d, slot R - 1 + d is i + d), as
@@ -337,7 +383,7 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) inline __m512i mul
 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void lattice_codes_avx512(
     std::uint64_t i, std::uint64_t n, std::uint64_t key, std::uint32_t k0, std::uint32_t k1, const std::int32_t* off,
     const std::uint8_t* c0, const std::uint32_t* cthr, const std::uint32_t* keep_row, const std::uint8_t* size,
-    const std::uint8_t* slot_size, std::uint32_t rw, std::uint8_t* code) {
+    const std::uint8_t* slot_size, std::uint32_t rw, std::uint32_t plane, std::uint8_t* code) {
   const __m512i vi = _mm512_set1_epi64(std::int64_t(i)), vn = _mm512_set1_epi64(std::int64_t(n));
   const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1);
   const __m512i vkey = _mm512_set1_epi64(std::int64_t(key));
@@ -345,7 +391,7 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void lattice_codes
   const __m512i m1_lo = _mm512_set1_epi64(0x1CE4E5B9), m1_hi = _mm512_set1_epi64(0xBF58476D);
   const __m512i m2_lo = _mm512_set1_epi64(0x133111EB), m2_hi = _mm512_set1_epi64(0x94D049BB);
   const __m512i mask21 = _mm512_set1_epi64(0x1FFFFF), vrw = _mm512_set1_epi64(rw), eight = _mm512_set1_epi64(8);
-  const __m512i byte = _mm512_set1_epi64(0xFF);
+  const __m512i byte = _mm512_set1_epi64(0xFF), vplane = _mm512_set1_epi64(plane);
   for (std::uint32_t k = k0; k < k1; k += 8) {
     __m512i x = _mm512_add_epi64(vi, _mm512_cvtepi32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(off + k))));
     x = _mm512_mask_add_epi64(x, _mm512_cmplt_epi64_mask(x, zero), x, vn);
@@ -365,11 +411,74 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void lattice_codes
     // The partners' sizes: contiguous bytes away from the ring's seam, gathered across it.
     const __m512i sz = slot_size ? _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(slot_size + k)))
                                  : _mm512_and_si512(_mm512_i64gather_epi64(x, reinterpret_cast<const long long*>(size), 1), byte);
-    const __m512i idx = _mm512_add_epi64(_mm512_slli_epi64(sz, 3), _mm512_sub_epi64(c, one));
+    const __m512i idx = _mm512_add_epi64(sz, _mm512_mul_epu32(_mm512_sub_epi64(c, one), vplane));
     const __m512i keep = _mm512_cvtepu32_epi64(_mm512_i64gather_epi32(idx, reinterpret_cast<const int*>(keep_row), 4));
     const __m512i v = _mm512_mask_or_epi64(c, _mm512_cmplt_epu64_mask(ur, vrw), c, eight);
     const __m512i out = _mm512_maskz_mov_epi64(_mm512_cmplt_epu64_mask(uk, keep), v);
     _mm_storel_epi64(reinterpret_cast<__m128i*>(code + k), _mm512_cvtepi64_epi8(out));
+  }
+}
+
+// a x b mod 2^64 on four lanes, as mul64 above.
+__attribute__((target("avx2"))) inline __m256i mul64_avx2(__m256i a, __m256i b_lo, __m256i b_hi) {
+  const __m256i lo = _mm256_mul_epu32(a, b_lo);
+  const __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), b_lo), _mm256_mul_epu32(a, b_hi));
+  return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
+}
+// The same codes four slots at a time with AVX2 (no unsigned 64-bit compares or min / max there: every
+// value compared is below 2^63, so the signed ones give the same answers). Writes up to 3 slots past k1.
+__attribute__((target("avx2"))) void lattice_codes_avx2(
+    std::uint64_t i, std::uint64_t n, std::uint64_t key, std::uint32_t k0, std::uint32_t k1, const std::int32_t* off,
+    const std::uint8_t* c0, const std::uint32_t* cthr, const std::uint32_t* keep_row, const std::uint8_t* size,
+    const std::uint8_t* slot_size, std::uint32_t rw, std::uint32_t plane, std::uint8_t* code) {
+  const __m256i vi = _mm256_set1_epi64x(std::int64_t(i)), vn = _mm256_set1_epi64x(std::int64_t(n));
+  const __m256i vn1 = _mm256_set1_epi64x(std::int64_t(n) - 1);
+  const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi64x(1);
+  const __m256i vkey = _mm256_set1_epi64x(std::int64_t(key));
+  const __m256i g_lo = _mm256_set1_epi64x(std::int64_t(rng::kGolden & 0xFFFFFFFF)),
+                g_hi = _mm256_set1_epi64x(std::int64_t(rng::kGolden >> 32));
+  const __m256i m1_lo = _mm256_set1_epi64x(0x1CE4E5B9), m1_hi = _mm256_set1_epi64x(0xBF58476D);
+  const __m256i m2_lo = _mm256_set1_epi64x(0x133111EB), m2_hi = _mm256_set1_epi64x(0x94D049BB);
+  const __m256i mask21 = _mm256_set1_epi64x(0x1FFFFF), vrw = _mm256_set1_epi64x(rw), eight = _mm256_set1_epi64x(8);
+  const __m256i byte = _mm256_set1_epi64x(0xFF), vplane = _mm256_set1_epi64x(plane);
+  // Lane l's low byte to byte l of the low 32 bits.
+  const __m256i gather_bytes = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  for (std::uint32_t k = k0; k < k1; k += 4) {
+    __m256i x = _mm256_add_epi64(vi, _mm256_cvtepi32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(off + k))));
+    x = _mm256_add_epi64(x, _mm256_and_si256(_mm256_cmpgt_epi64(zero, x), vn));
+    x = _mm256_sub_epi64(x, _mm256_and_si256(_mm256_cmpgt_epi64(x, vn1), vn));
+    const __m256i x_gt = _mm256_cmpgt_epi64(x, vi);
+    const __m256i lo = _mm256_blendv_epi8(x, vi, x_gt), hi = _mm256_blendv_epi8(vi, x, x_gt);
+    __m256i z = _mm256_or_si256(_mm256_slli_epi64(lo, 32), hi);
+    z = _mm256_add_epi64(vkey, mul64_avx2(_mm256_add_epi64(z, one), g_lo, g_hi));
+    z = mul64_avx2(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), m1_lo, m1_hi);
+    z = mul64_avx2(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), m2_lo, m2_hi);
+    z = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
+    const __m256i uc = _mm256_and_si256(z, mask21);
+    const __m256i uk = _mm256_and_si256(_mm256_srli_epi64(z, 21), mask21);
+    const __m256i ur = _mm256_and_si256(_mm256_srli_epi64(z, 42), mask21);
+    std::int32_t c4;
+    std::memcpy(&c4, c0 + k, 4);
+    __m256i c = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(c4));
+    const __m256i ct = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(cthr + k)));
+    c = _mm256_sub_epi64(c, _mm256_andnot_si256(_mm256_cmpgt_epi64(ct, uc), _mm256_set1_epi64x(-1)));  // +1 where uc >= ct
+    __m256i sz;
+    if (slot_size) {
+      std::int32_t s4;
+      std::memcpy(&s4, slot_size + k, 4);
+      sz = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(s4));
+    } else {
+      sz = _mm256_and_si256(_mm256_i64gather_epi64(reinterpret_cast<const long long*>(size), x, 1), byte);
+    }
+    const __m256i idx = _mm256_add_epi64(sz, _mm256_mul_epu32(_mm256_sub_epi64(c, one), vplane));
+    const __m256i keep = _mm256_cvtepu32_epi64(_mm256_i64gather_epi32(reinterpret_cast<const int*>(keep_row), idx, 4));
+    const __m256i v = _mm256_or_si256(c, _mm256_and_si256(_mm256_cmpgt_epi64(vrw, ur), eight));
+    const __m256i out = _mm256_and_si256(_mm256_cmpgt_epi64(keep, uk), v);
+    // Each lane's code (< 16) sits in its low dword: gather the four dwords, then their low bytes.
+    const __m128i d = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(out, gather_bytes));
+    const __m128i b = _mm_packus_epi16(_mm_packus_epi32(d, d), _mm_setzero_si128());
+    const std::int32_t w = _mm_cvtsi128_si32(b);
+    std::memcpy(code + k, &w, 4);
   }
 }
 #pragma GCC diagnostic pop
@@ -377,12 +486,16 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void lattice_codes
 
 void DunbarLayer::lattice_codes(node_t i, std::uint8_t* code, bool right_only) const {
   const std::uint32_t first = right_only ? R_ : 0;
-  const std::uint32_t* keep_row = keep_thr_.data() + std::size_t(size_[i]) * kSizes * 8;
-  if (avx512_) {
+  const std::uint32_t* keep_row = keep_thr_.data() + std::size_t(size_[i]) * kSizes;
+  if (kernel_ != Kernel::scalar) {
     const bool seam = i < R_ || std::uint64_t(i) + R_ >= n_;
     auto run = [&](std::uint32_t k0, std::uint32_t k1, const std::uint8_t* slot_size) {
-      lattice_codes_avx512(i, n_, key_, k0, k1, slot_off_.data(), slot_c0_.data(), slot_cthr_.data(), keep_row,
-                           size_.data(), slot_size, rewire_thr_, code);
+      if (kernel_ == Kernel::avx512)
+        lattice_codes_avx512(i, n_, key_, k0, k1, slot_off_.data(), slot_c0_.data(), slot_cthr_.data(), keep_row,
+                             size_.data(), slot_size, rewire_thr_, kPlane, code);
+      else
+        lattice_codes_avx2(i, n_, key_, k0, k1, slot_off_.data(), slot_c0_.data(), slot_cthr_.data(), keep_row,
+                           size_.data(), slot_size, rewire_thr_, kPlane, code);
     };
     if (seam) {
       run(first, 2 * R_, nullptr);
@@ -532,8 +645,8 @@ void DunbarLayer::ties(node_t i, TieList& out) const {
 
   // Counts per code (lattice ties of circle c have code c) and per circle of the random ties give
   // every circle's place in the list.
-  std::uint32_t count[16] = {};
-  for (std::uint32_t k = 0; k < slots; ++k) ++count[out.code[k]];
+  std::array<std::uint16_t, 16> count = {};
+  count_codes(out.code.data(), slots, count);
   std::uint32_t rcount[5] = {};
   for (std::uint64_t x : rnd) ++rcount[x & 0xFF];
   std::uint32_t pos = 0, lat[5];
@@ -545,53 +658,56 @@ void DunbarLayer::ties(node_t i, TieList& out) const {
   out.target.resize(pos);
   node_t* t = out.target.data();
   const bool seam = i < R_ || std::uint64_t(i) + R_ >= n_;
-  if (rnd.empty() && !seam) {
-    // Ring order is id order here: each circle's lattice ties land in place.
-    std::uint32_t at[16];
-    for (int c = 1; c <= 4; ++c) at[c] = lat[c];
-    for (std::uint32_t k = 0; k < slots; ++k) {
-      const std::uint8_t v = out.code[k];
-      if (v == 0 || v > 4) continue;
-      t[at[v]++] = k < R_ ? i - (R_ - k) : i + (k - R_ + 1);
-    }
-    return;
-  }
+  // Each circle's lattice ties in ring order (which is id order away from the seam): only the slots
+  // of the distances that can hold circle c are read, and every one is written, the write position
+  // moving on only for a tie of c (no branch on the coins; a circle's extra write lands on the next
+  // circle's first place, written after it, or on the one spare place at the end).
   auto& band = out.band;
-  band.resize(slots);
-  std::uint32_t at[5], first[5];
-  for (int c = 1, p = 0; c <= 4; ++c) {
-    first[c] = at[c] = p;
-    p += count[c];
-  }
-  for (std::uint32_t k = 0; k < slots; ++k) {
-    const std::uint8_t v = out.code[k];
-    if (v == 0 || v > 4) continue;
-    band[at[v]++] = k < R_ ? minus(i, R_ - k) : plus(i, k - R_ + 1);
+  band.resize(slots + 1);
+  std::uint32_t first[5], at[5];
+  for (int c = 1, w = 0; c <= 4; ++c) {
+    first[c] = w;
+    const std::uint32_t dlo = circle_dist_[c - 1][0], dhi = circle_dist_[c - 1][1];
+    if (dlo <= dhi) {
+      const std::uint8_t* code = out.code.data();
+      node_t* b = band.data();
+      if (!seam) {
+        const node_t left = i - R_, right = i + 1 - R_;
+        for (std::uint32_t k = R_ - dhi; k <= R_ - dlo; ++k) {
+          b[w] = left + k;
+          w += code[k] == c;
+        }
+        for (std::uint32_t k = R_ - 1 + dlo; k <= R_ - 1 + dhi; ++k) {
+          b[w] = right + k;
+          w += code[k] == c;
+        }
+      } else {
+        for (std::uint32_t k = R_ - dhi; k <= R_ - dlo; ++k) {
+          b[w] = minus(i, R_ - k);
+          w += code[k] == c;
+        }
+        for (std::uint32_t k = R_ - 1 + dlo; k <= R_ - 1 + dhi; ++k) {
+          b[w] = plus(i, k - R_ + 1);
+          w += code[k] == c;
+        }
+      }
+    }
+    at[c] = w;
   }
   for (int c = 1; c <= 4; ++c) {
     node_t* b = band.data() + first[c];
     node_t* e = band.data() + at[c];
     if (seam) std::sort(b, e);
     node_t* w = t + lat[c];
-    for (std::uint64_t x : rnd) {  // merge the band with the random ties of circle c (both sorted)
-      if ((x & 0xFF) != std::uint64_t(c)) continue;
-      const node_t j = static_cast<node_t>(x >> 8);
-      while (b < e && *b < j) *w++ = *b++;
-      *w++ = j;
-    }
-    while (b < e) *w++ = *b++;
+    if (rcount[c] != 0)
+      for (std::uint64_t x : rnd) {  // merge the band with the random ties of circle c (both sorted)
+        if ((x & 0xFF) != std::uint64_t(c)) continue;
+        const node_t j = static_cast<node_t>(x >> 8);
+        while (b < e && *b < j) *w++ = *b++;
+        *w++ = j;
+      }
+    std::copy(b, e, w);
   }
-}
-
-node_t DunbarLayer::ring_step(node_t f, rng::Stream& rs) const {
-  for (int tries = 0; tries < 16; ++tries) {
-    const std::uint64_t k = rs.below(2 * R_);
-    const std::uint32_t d = static_cast<std::uint32_t>(k / 2) + 1;
-    const node_t j = k % 2 ? plus(f, d) : minus(f, d);
-    const Decision t = decide(f, j, d);
-    if (t.circle != 0 && !t.rewired) return j;
-  }
-  return kNoNode;
 }
 
 std::size_t DunbarLayer::memory_bytes() const {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "nanoreach/graph/audience.hpp"
 #include "nanoreach/graph/build.hpp"
@@ -124,16 +125,31 @@ TEST_CASE("implicit strong ties: equal to a plain serial generator and to the st
     const Csr stored = generate_dunbar(p, seed);
     REQUIRE(reference_dunbar(layer, seed) == stored);
     require_rows_equal(layer, stored);
-    if (layer.vector_kernels()) {
-      layer.use_vector_kernels(false);
+    // Every kernel this processor has, in the lists and in the setup pass that counts the stubs.
+    for (auto k : {DunbarLayer::Kernel::scalar, DunbarLayer::Kernel::avx2, DunbarLayer::Kernel::avx512}) {
+      if (!DunbarLayer::cpu_has(k)) {
+        WARN("this processor has no " << DunbarLayer::kernel_name(k) << " kernel; not compared");
+        continue;
+      }
+      INFO("kernel " << DunbarLayer::kernel_name(k));
+      layer.use_kernel(k);
       require_rows_equal(layer, stored);
       REQUIRE(materialize(layer) == stored);
-      // The setup pass without the kernels counts the same stubs.
-      DunbarLayer scalar(p, seed);
-      scalar.use_vector_kernels(false);
-      require_rows_equal(scalar, stored);
+      DunbarLayer built(p, seed, {}, k);
+      REQUIRE(built.kernel() == k);
+      REQUIRE(built.nominal_degree_hist() == layer.nominal_degree_hist());
+      require_rows_equal(built, stored);
     }
   }
+}
+
+TEST_CASE("implicit strong ties: a kernel the processor lacks is refused", "[implicit][dunbar]") {
+  const DunbarParams p = dunbar(3001, 0.05);
+  for (auto k : {DunbarLayer::Kernel::avx2, DunbarLayer::Kernel::avx512})
+    if (!DunbarLayer::cpu_has(k)) REQUIRE_THROWS_AS(DunbarLayer(p, 1, {}, k), std::invalid_argument);
+  DunbarLayer best(p, 1);
+  REQUIRE(best.kernel() != DunbarLayer::Kernel::best);
+  REQUIRE(DunbarLayer::cpu_has(best.kernel()));
 }
 
 TEST_CASE("implicit strong ties: stub numbering, holders and mates agree with a direct count", "[implicit][dunbar]") {

@@ -103,8 +103,15 @@ struct TieList {
 // ties(i) then rebuilds person i's list exactly as a full build would: the same ties, the same order.
 class DunbarLayer {
  public:
+  // How the lattice pairs are computed: plain C++, or eight (AVX-512) or four (AVX2) pairs per
+  // instruction where the processor has them. All three give the same integers (tested); `best` is
+  // the fastest this processor runs.
+  enum class Kernel : std::uint8_t { scalar, avx2, avx512, best };
+  static bool cpu_has(Kernel k);
+
   // progress hears the share done of the one pass over people (counting stubs), from one thread.
-  DunbarLayer(const DunbarParams& params, std::uint64_t seed, const std::function<void(double)>& progress = {});
+  DunbarLayer(const DunbarParams& params, std::uint64_t seed, const std::function<void(double)>& progress = {},
+              Kernel kernel = Kernel::best);
 
   node_t people() const { return n_; }
   std::uint32_t radius() const { return R_; }
@@ -119,12 +126,29 @@ class DunbarLayer {
     std::uint8_t circle;
     bool rewired;
   };
-  Decision decide(node_t i, node_t j, std::uint32_t d) const;
+  Decision decide(node_t i, node_t j, std::uint32_t d) const {
+    const node_t a = i < j ? i : j, b = i < j ? j : i;
+    const std::uint64_t h = rng::hash(key_, (std::uint64_t(a) << 32) | b);
+    const std::uint32_t u_circle = h & 0x1FFFFF, u_keep = (h >> 21) & 0x1FFFFF, u_rewire = (h >> 42) & 0x1FFFFF;
+    const std::uint32_t c = circle0_[d] + (u_circle >= circle_thr_[d] ? 1 : 0);
+    if (u_keep >= keep_thr_[(c - 1) * kPlane + std::size_t(size_[i]) * kSizes + size_[j]]) return {0, false};
+    return {static_cast<std::uint8_t>(c), u_rewire < rewire_thr_};
+  }
 
   // One step along a friend's ring ties: a lattice slot of f drawn uniformly, redrawn while it holds no
   // tie or a rewired one; the other end, or kNoNode after 16 empty draws. (The audience generator's
   // second step of a friend-of-friend walk: a tie of f through its own community.)
-  node_t ring_step(node_t f, rng::Stream& rs) const;
+  node_t ring_step(node_t f, rng::Stream& rs) const {
+    for (int tries = 0; tries < 16; ++tries) {
+      const std::uint64_t k = rs.below(2 * R_);
+      const std::uint32_t d = static_cast<std::uint32_t>(k / 2) + 1;
+      const node_t j = k % 2 ? plus(f, d) : minus(f, d);
+      const Decision t = decide(f, j, d);
+      if (t.circle != 0 && !t.rewired) return j;
+    }
+    return kNoNode;
+  }
+
 
   // Stubs of circle c (1..4) of person i, and their first index in the circle's stub numbering.
   std::uint32_t stubs(node_t i, int circle) const { return (stubs_[i] >> (8 * (circle - 1))) & 0xFF; }
@@ -141,11 +165,11 @@ class DunbarLayer {
   const std::vector<std::uint64_t>& nominal_degree_hist() const { return nominal_hist_; }
   const std::array<double, 4>& nominal_circle_mean() const { return nominal_circle_; }
 
-  // The AVX-512 kernels are used where the processor has them; tests switch them off to compare
-  // them with the scalar code they replace.
-  bool vector_kernels() const { return avx512_; }
-  void use_vector_kernels(bool on) { avx512_ = on && cpu_has_avx512(); }
-  static bool cpu_has_avx512();
+  // The kernel in use; tests switch between them to compare them with the scalar code they replace.
+  // A kernel the processor lacks is refused (std::invalid_argument).
+  Kernel kernel() const { return kernel_; }
+  void use_kernel(Kernel k);
+  static const char* kernel_name(Kernel k);
 
   // Bytes held (sizes, stub counts, block offsets, select index).
   std::size_t memory_bytes() const;
@@ -168,6 +192,7 @@ class DunbarLayer {
   std::uint64_t key_;
   std::vector<std::uint8_t> size_;
   static constexpr std::uint32_t kSizes = kDunbarCap + 1;
+  static constexpr std::uint32_t kPlane = kSizes * kSizes;  // keep thresholds of one circle
   static constexpr std::uint64_t kNoMate = ~std::uint64_t(0);
   // mate() of every (stub << 3 | circle - 1) into out (kNoMate for the odd stub out).
   void mates(const std::uint64_t* stub, std::uint64_t* out, std::size_t m) const;
@@ -177,14 +202,15 @@ class DunbarLayer {
   void count_codes(const std::uint8_t* code, std::uint32_t m, std::array<std::uint16_t, 16>& count) const;
   std::vector<std::uint8_t> circle0_;       // by distance: the circle of a pair before its boundary coin
   std::vector<std::uint32_t> circle_thr_;   // by distance: the circle coin moves the pair out at or above this
-  std::vector<std::uint32_t> keep_thr_;     // [size][size][circle 1..8]: the keep coin must fall below this
+  std::vector<std::uint32_t> keep_thr_;     // [circle 1..5][size][size]: the keep coin must fall below this
   std::uint32_t rewire_thr_ = 0;            // the rewire coin rewires below this
+  std::array<std::array<std::uint32_t, 2>, 4> circle_dist_ = {};  // per circle: the distances that can hold it
   std::uint32_t padded_slots_ = 0;          // 2R + 16: slot tables and code buffers
   std::vector<std::uint32_t> slot_dist_;    // per slot: ring distance
   std::vector<std::int32_t> slot_off_;      // per slot: the other end's offset from the person
   std::vector<std::uint8_t> slot_c0_;       // per slot: circle0_ and circle_thr_ of its distance
   std::vector<std::uint32_t> slot_cthr_;
-  bool avx512_ = false;
+  Kernel kernel_ = Kernel::scalar;
   std::vector<std::uint32_t> stubs_;                    // per person: stubs of circles 1..4, a byte each
   std::vector<std::array<std::uint64_t, 4>> block_off_;  // per block of kBlock people: stubs before it, per circle
   struct Select {
