@@ -126,7 +126,7 @@ Csr build_audience(const Csr& strong, const AudienceModel& m, Step step) {
 
 Csr generate_audience(const Csr& strong, const AudienceParams& p, std::uint64_t seed) {
   const AudienceModel m(p, strong.num_nodes(), seed);
-  return build_audience(strong, m, [&](node_t f, rng::Stream& rs) {
+  return build_audience(strong, m, [&](node_t f, auto& rs) {
     const auto nb = strong.neighbors(f);
     return nb[rs.below(nb.size())];
   });
@@ -134,7 +134,7 @@ Csr generate_audience(const Csr& strong, const AudienceParams& p, std::uint64_t 
 
 Csr generate_audience(const Csr& strong, const DunbarLayer& layer, const AudienceParams& p, std::uint64_t seed) {
   const AudienceModel m(p, strong.num_nodes(), seed);
-  return build_audience(strong, m, [&](node_t f, rng::Stream& rs) { return layer.ring_step(f, rs); });
+  return build_audience(strong, m, [&](node_t f, auto& rs) { return layer.ring_step(f, rs); });
 }
 
 }  // namespace nanoreach

@@ -113,10 +113,40 @@ struct ExpZiggurat {
   }
 };
 
-class Stream {
+// Philox4x32-10 on w lanes at once: lane i's counter (x0[i], x1[i], x2[i], x3[i]) becomes its block,
+// one loop over the lanes per round, which the compiler turns into vector multiplies. Equal to
+// Random123's, bit for bit (tested).
+inline void philox_lanes(std::uint64_t key, std::uint32_t* x0, std::uint32_t* x1, std::uint32_t* x2,
+                         std::uint32_t* x3, std::size_t w) {
+  std::uint32_t k0 = static_cast<std::uint32_t>(key), k1 = static_cast<std::uint32_t>(key >> 32);
+  for (int r = 0; r < 10; ++r) {
+    if (r > 0) {
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+    for (std::size_t i = 0; i < w; ++i) {
+      const std::uint64_t p0 = std::uint64_t(0xD2511F53u) * x0[i];
+      const std::uint64_t p1 = std::uint64_t(0xCD9E8D57u) * x2[i];
+      const std::uint32_t y0 = static_cast<std::uint32_t>(p1 >> 32) ^ x1[i] ^ k0;
+      const std::uint32_t y2 = static_cast<std::uint32_t>(p0 >> 32) ^ x3[i] ^ k1;
+      x1[i] = static_cast<std::uint32_t>(p1);
+      x3[i] = static_cast<std::uint32_t>(p0);
+      x0[i] = y0;
+      x2[i] = y2;
+    }
+  }
+}
+
+// A stream that computes kBlocks Philox blocks at a time (BlockStream<8>: for loops that draw
+// hundreds of numbers from one stream, where a block's latency would otherwise sit between every
+// few draws). Stream is BasicStream<1>. Every kBlocks gives the same numbers in the same order.
+template <int kBlocks>
+class BasicStream {
+  static_assert(kBlocks >= 1 && kBlocks <= 64);
+
  public:
   // key: from derive(); c1..c3: the work item's labels (run, node, ...).
-  explicit Stream(std::uint64_t key, std::uint32_t c1 = 0, std::uint32_t c2 = 0, std::uint32_t c3 = 0) {
+  explicit BasicStream(std::uint64_t key, std::uint32_t c1 = 0, std::uint32_t c2 = 0, std::uint32_t c3 = 0) {
     key_.v[0] = static_cast<std::uint32_t>(key);
     key_.v[1] = static_cast<std::uint32_t>(key >> 32);
     ctr_.v[0] = 0;
@@ -127,16 +157,17 @@ class Stream {
 
   // The same stream, given its first block as computed by first_blocks(): no Philox call until the
   // block is used up.
-  Stream(std::uint64_t key, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3, const std::uint32_t (&first)[4])
-      : Stream(key, c1, c2, c3) {
-    for (int i = 0; i < 4; ++i) buf_.v[i] = first[i];
+  BasicStream(std::uint64_t key, std::uint32_t c1, std::uint32_t c2, std::uint32_t c3, const std::uint32_t (&first)[4])
+    requires(kBlocks == 1)
+      : BasicStream(key, c1, c2, c3) {
+    for (int i = 0; i < 4; ++i) buf_[i] = first[i];
     ctr_.v[0] = 1;
     pos_ = 0;
   }
 
   std::uint32_t u32() {
-    if (pos_ == 4) refill();
-    return buf_.v[pos_++];
+    if (pos_ == 4 * kBlocks) refill();
+    return buf_[pos_++];
   }
   std::uint64_t u64() {
     std::uint64_t hi = u32();
@@ -216,21 +247,41 @@ class Stream {
 
  private:
   void refill() {
-    buf_ = r123::Philox4x32()(ctr_, key_);
-    ++ctr_.v[0];
+    if constexpr (kBlocks == 1) {
+      const r123::Philox4x32::ctr_type b = r123::Philox4x32()(ctr_, key_);
+      for (int i = 0; i < 4; ++i) buf_[i] = b.v[i];
+    } else {
+      std::uint32_t x0[kBlocks], x1[kBlocks], x2[kBlocks], x3[kBlocks];
+      for (int i = 0; i < kBlocks; ++i) {
+        x0[i] = ctr_.v[0] + static_cast<std::uint32_t>(i);
+        x1[i] = ctr_.v[1];
+        x2[i] = ctr_.v[2];
+        x3[i] = ctr_.v[3];
+      }
+      philox_lanes((std::uint64_t(key_.v[1]) << 32) | key_.v[0], x0, x1, x2, x3, kBlocks);
+      for (int i = 0; i < kBlocks; ++i) {
+        buf_[4 * i] = x0[i];
+        buf_[4 * i + 1] = x1[i];
+        buf_[4 * i + 2] = x2[i];
+        buf_[4 * i + 3] = x3[i];
+      }
+    }
+    ctr_.v[0] += kBlocks;
     pos_ = 0;
   }
 
   r123::Philox4x32::key_type key_{};
   r123::Philox4x32::ctr_type ctr_{};
-  r123::Philox4x32::ctr_type buf_{};
-  int pos_ = 4;
+  std::uint32_t buf_[4 * kBlocks] = {};
+  int pos_ = 4 * kBlocks;
 };
 
-// The first blocks of streams Stream(key, c1[i], c2, c3), i < m, written to out[i]: Philox4x32-10
-// as one loop over the streams per round, which the compiler turns into vector multiplies, so a
-// batch of people costs less than their Philox calls one by one. Equal to Random123's, bit for bit
-// (tested).
+using Stream = BasicStream<1>;
+template <int kBlocks>
+using BlockStream = BasicStream<kBlocks>;
+
+// The first blocks of streams Stream(key, c1[i], c2, c3), i < m, written to out[i] (philox_lanes), so
+// a batch of people costs less than their Philox calls one by one.
 inline void first_blocks(std::uint64_t key, const std::uint32_t* c1, std::uint32_t c2, std::uint32_t c3,
                          std::size_t m, std::uint32_t (*out)[4]) {
   constexpr std::size_t kLanes = 64;
@@ -243,23 +294,7 @@ inline void first_blocks(std::uint64_t key, const std::uint32_t* c1, std::uint32
       x2[i] = c2;
       x3[i] = c3;
     }
-    std::uint32_t k0 = static_cast<std::uint32_t>(key), k1 = static_cast<std::uint32_t>(key >> 32);
-    for (int r = 0; r < 10; ++r) {
-      if (r > 0) {
-        k0 += 0x9E3779B9u;
-        k1 += 0xBB67AE85u;
-      }
-      for (std::size_t i = 0; i < w; ++i) {
-        const std::uint64_t p0 = std::uint64_t(0xD2511F53u) * x0[i];
-        const std::uint64_t p1 = std::uint64_t(0xCD9E8D57u) * x2[i];
-        const std::uint32_t y0 = static_cast<std::uint32_t>(p1 >> 32) ^ x1[i] ^ k0;
-        const std::uint32_t y2 = static_cast<std::uint32_t>(p0 >> 32) ^ x3[i] ^ k1;
-        x1[i] = static_cast<std::uint32_t>(p1);
-        x3[i] = static_cast<std::uint32_t>(p0);
-        x0[i] = y0;
-        x2[i] = y2;
-      }
-    }
+    philox_lanes(key, x0, x1, x2, x3, w);
     for (std::size_t i = 0; i < w; ++i) {
       out[b + i][0] = x0[i];
       out[b + i][1] = x1[i];

@@ -87,14 +87,14 @@ class AudienceModel {
   std::uint64_t local_wanted(std::uint64_t size, std::uint32_t degree) const;
 
   // u's local followers in id order. friends: u's strong ties (in the layer's order); step(f, rs): a
-  // random tie of friend f drawn from rs, or kNoNode.
+  // random tie of friend f drawn from rs (an rng::BlockStream<8>), or kNoNode.
   template <class Step>
   void local(node_t u, std::span<const node_t> friends, std::uint64_t size, Step&& step, FollowerSet& set,
              std::vector<node_t>& out) const {
     out.clear();
     const std::uint64_t want = local_wanted(size, static_cast<std::uint32_t>(friends.size()));
     if (want == 0) return;
-    rng::Stream rs(pick_key_, u);
+    rng::BlockStream<8> rs(pick_key_, u);  // a few hundred draws: eight Philox blocks at a time
     set.reset(friends.size() + want + 1);
     set.insert(u);
     for (node_t f : friends) set.insert(f);

@@ -138,7 +138,8 @@ class DunbarLayer {
   // One step along a friend's ring ties: a lattice slot of f drawn uniformly, redrawn while it holds no
   // tie or a rewired one; the other end, or kNoNode after 16 empty draws. (The audience generator's
   // second step of a friend-of-friend walk: a tie of f through its own community.)
-  node_t ring_step(node_t f, rng::Stream& rs) const {
+  template <class RandomStream>
+  node_t ring_step(node_t f, RandomStream& rs) const {
     for (int tries = 0; tries < 16; ++tries) {
       const std::uint64_t k = rs.below(2 * R_);
       const std::uint32_t d = static_cast<std::uint32_t>(k / 2) + 1;

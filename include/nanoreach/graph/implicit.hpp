@@ -61,7 +61,7 @@ class ImplicitGraph {
     if (k >= c.local_wanted) return audience_.uniform(c.person, c.audience - 1 - k);
     if (!c.local_ready) {
       audience_.local(c.person, c.ties.target, c.audience,
-                      [&](node_t f, rng::Stream& rs) { return strong_.ring_step(f, rs); }, c.set, c.local);
+                      [&](node_t f, auto& rs) { return strong_.ring_step(f, rs); }, c.set, c.local);
       c.local_ready = true;
     }
     return k < c.local.size() ? c.local[k] : audience_.uniform(c.person, c.audience - 1 - k);
