@@ -76,8 +76,9 @@ void report_storage(const GraphSpec& spec, const BuiltGraph& ex, std::uint64_t s
   const double n = double(ex.graph.people());
   if (cascades == 0) cascades = 20;
   const auto lines = bench_storage(ex.graph, im, cascades, 10, {0.05, 1.0}, 42);
-  std::printf("\nThe same network stored implicitly (set up in %.2f s; explicit %.2f s; %s lattice kernel):\n", secs,
-              ex.seconds, DunbarLayer::kernel_name(im.implicit->strong().kernel()));
+  std::printf("\nThe same network stored implicitly (set up in %.2f s; explicit %.2f s),\n"
+              "lattice pairs by the %s kernel:\n",
+              secs, ex.seconds, DunbarLayer::kernel_name(im.implicit->strong().kernel()));
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const BenchLine& l = lines[i];
@@ -103,8 +104,8 @@ void report_implicit(const BuiltGraph& b, double total_seconds, std::uint32_t ca
   const BenchLine l = bench_ic(g, cascades, 10, p, 42);
   std::printf("\nImplicit Dunbar network: %s people, %s strong ties, %s audience edges\n", grouped(n).c_str(),
               grouped(double(b.stats.strong_ties)).c_str(), grouped(double(b.stats.audience_edges)).c_str());
-  std::printf("set up in %.1f s (%s lattice kernel), statistics in %.1f s; graph memory %.2f bytes per\n"
-              "person (%.2f GiB)\n",
+  std::printf("set up in %.1f s (lattice pairs by the %s kernel), statistics in %.1f s;\n"
+              "graph memory %.2f bytes per person (%.2f GiB)\n",
               b.seconds, DunbarLayer::kernel_name(g.implicit->strong().kernel()), total_seconds - b.seconds,
               double(graph_memory_bytes(g)) / n, double(graph_memory_bytes(g)) / double(1ull << 30));
   std::printf("IC p = %.5f (half the epidemic threshold), 1 thread: %.2f ms per cascade, mean reach %s,\n"
