@@ -160,6 +160,104 @@ void DunbarLayer::count_codes(const std::uint8_t* code, std::uint32_t m, std::ar
   for (std::uint32_t k = 0; k < m; ++k) ++count[code[k]];
 }
 
+namespace {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// The set-up pass over one chunk [a, b) of people away from the ring's seam, by diagonals rather than
+// by people: for each ring distance d, the pairs (p, p + d) of every p in [a - d, b), 64 at a time, so
+// both ends' data are contiguous and each pair's keep coin is compared with the Chung-Lu product
+// fill_c(s_p) fill_c(s_q) / mean_c computed in place (the same doubles as the threshold table, whose
+// entry ceil(y) an integer coin u is below exactly when u < y; no gather). The result per pair lands in
+// byte planes: kept ties and rewired stubs per circle, counted at the left end (planes 0..7) and at the
+// right end (planes 8..15) so that no store overlaps the next load. Plane index = person - (a - R).
+// fill[(c - 1) * len + index] is fill_c of that person's size (0 outside the ring); counts hold
+// 16 planes of len bytes, zeroed by the caller; len >= (b - a) + 2R + 64.
+// plane[0, 64) += 1 where m has a bit.
+__attribute__((target("avx512f,avx512bw"))) inline void bump_bytes(std::uint8_t* plane, std::uint64_t m, __m512i one8) {
+  const __m512i x = _mm512_loadu_si512(plane);
+  _mm512_storeu_si512(plane, _mm512_mask_add_epi8(x, m, x, one8));
+}
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void count_diagonals_avx512(
+    std::uint64_t a, std::uint64_t b, std::uint32_t R, std::uint64_t key, const std::uint8_t* circle0,
+    const std::uint32_t* cthr, std::uint32_t rw, const double* fill, const double* im21, std::size_t len,
+    std::uint8_t* counts) {
+  const __m512i m1 = _mm512_set1_epi64(std::int64_t(0xBF58476D1CE4E5B9ULL));
+  const __m512i m2 = _mm512_set1_epi64(std::int64_t(0x94D049BB133111EBULL));
+  const __m512i mask21 = _mm512_set1_epi64(0x1FFFFF), vrw = _mm512_set1_epi64(rw);
+  const __m512i one8 = _mm512_set1_epi8(1);
+  // Eight consecutive pairs (p, p + d) .. (p + 7, p + 7 + d): their pre-mix words key + (z + 1) golden
+  // with z = (p << 32) | (p + d) advance by 8 (2^32 + 1) golden from one vector to the next.
+  const std::uint64_t step = 8 * ((std::uint64_t(1) << 32) + 1) * rng::kGolden;
+  const __m512i vstep = _mm512_set1_epi64(std::int64_t(step));
+  const std::uint64_t base = a - R;
+  for (std::uint32_t d = 1; d <= R; ++d) {
+    const int c0 = circle0[d];
+    const bool boundary = cthr[d] < (1u << 21);
+    const int c1 = c0 + 1;  // 5: outside the outer circle, never kept
+    const double* f0 = fill + std::size_t(c0 - 1) * len;
+    const double* f1 = c1 <= 4 ? fill + std::size_t(c1 - 1) * len : nullptr;
+    const __m512d y0s = _mm512_set1_pd(im21[c0 - 1]), y1s = _mm512_set1_pd(c1 <= 4 ? im21[c1 - 1] : 0.0);
+    const __m512i vct = _mm512_set1_epi64(cthr[d]);
+    const std::uint64_t p0 = a - d;
+    alignas(64) std::uint64_t init[8];
+    for (int l = 0; l < 8; ++l) {
+      const std::uint64_t p = p0 + l;
+      init[l] = key + (((p << 32) | (p + d)) + 1) * rng::kGolden;
+    }
+    __m512i h0 = _mm512_load_si512(init);
+    const std::size_t pairs = (b - a) + d, groups = (pairs + 63) / 64;
+    std::uint8_t* kl0 = counts + std::size_t(c0 - 1) * len;
+    std::uint8_t* sl0 = counts + std::size_t(c0 + 3) * len;
+    std::uint8_t* kr0 = kl0 + 8 * len + d;
+    std::uint8_t* sr0 = sl0 + 8 * len + d;
+    std::uint8_t* kl1 = counts + std::size_t(c1 - 1) * len;
+    std::uint8_t* sl1 = counts + std::size_t(c1 + 3) * len;
+    std::uint8_t* kr1 = kl1 + 8 * len + d;
+    std::uint8_t* sr1 = sl1 + 8 * len + d;
+    for (std::size_t g = 0; g < groups; ++g) {
+      const std::size_t at = (p0 - base) + 64 * g;
+      std::uint64_t K0 = 0, S0 = 0, K1 = 0, S1 = 0;
+      for (int v = 0; v < 8; ++v) {
+        __m512i z = h0;
+        h0 = _mm512_add_epi64(h0, vstep);
+        z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
+        z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
+        z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+        const __m512i uk = _mm512_and_si512(_mm512_srli_epi64(z, 21), mask21);
+        const __mmask8 rewired = _mm512_cmplt_epu64_mask(_mm512_and_si512(_mm512_srli_epi64(z, 42), mask21), vrw);
+        const __m512d ukd = _mm512_cvtepi64_pd(uk);
+        const std::size_t k = at + 8 * v;
+        const __m512d y0 = _mm512_mul_pd(_mm512_mul_pd(_mm512_loadu_pd(f0 + k), _mm512_loadu_pd(f0 + k + d)), y0s);
+        __mmask8 kept0 = _mm512_cmp_pd_mask(ukd, y0, _CMP_LT_OQ);
+        if (boundary) {
+          const __mmask8 moved = _mm512_cmpge_epu64_mask(_mm512_and_si512(z, mask21), vct);
+          kept0 &= static_cast<__mmask8>(~moved);
+          if (f1) {
+            const __m512d y1 = _mm512_mul_pd(_mm512_mul_pd(_mm512_loadu_pd(f1 + k), _mm512_loadu_pd(f1 + k + d)), y1s);
+            const __mmask8 kept1 = moved & _mm512_cmp_pd_mask(ukd, y1, _CMP_LT_OQ);
+            K1 |= std::uint64_t(kept1) << (8 * v);
+            S1 |= std::uint64_t(kept1 & rewired) << (8 * v);
+          }
+        }
+        K0 |= std::uint64_t(kept0) << (8 * v);
+        S0 |= std::uint64_t(kept0 & rewired) << (8 * v);
+      }
+      bump_bytes(kl0 + at, K0, one8);
+      bump_bytes(sl0 + at, S0, one8);
+      bump_bytes(kr0 + at, K0, one8);
+      bump_bytes(sr0 + at, S0, one8);
+      if (boundary && f1) {
+        bump_bytes(kl1 + at, K1, one8);
+        bump_bytes(sl1 + at, S1, one8);
+        bump_bytes(kr1 + at, K1, one8);
+        bump_bytes(sr1 + at, S1, one8);
+      }
+    }
+  }
+}
+#pragma GCC diagnostic pop
+}  // namespace
+
 DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::function<void(double)>& progress,
                          Kernel kernel)
     : p_(p), n_(static_cast<node_t>(p.people)), key_(rng::derive(seed, rng::Purpose::graph_tie)),
@@ -210,6 +308,11 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
     inv_mean[c] = mean > 0 ? 1.0 / mean : 0.0;
     prev = p.circles[c];
   }
+  // The keep coin u of a circle-c pair between sizes s and t keeps it when u < threshold(fill_c(s)
+  // fill_c(t) / mean_c), that is when u < fill_c(s) fill_c(t) (2^21 / mean_c): scaling by a power of two
+  // commutes with rounding, so the diagonal kernel compares with the same doubles.
+  double im21[4];
+  for (int c = 0; c < 4; ++c) im21[c] = inv_mean[c] * k2p21;
   // [circle 1..5][size of i][size of j]: circle 5 (outside the outer circle) never keeps. One circle's
   // plane is 89 KiB, so the community circle's, which most pairs use, stays in a core's L2 cache.
   keep_thr_.assign(std::size_t(5) * kPlane, 0);
@@ -254,6 +357,10 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
     std::array<std::uint64_t, 5> local_circle = {};
     std::vector<std::uint8_t> code(padded_slots_);
     std::vector<std::array<std::uint16_t, 16>> acc(kChunk);
+    // The diagonal kernel's planes (see count_diagonals_avx512).
+    const std::size_t len = kernel_ == Kernel::avx512 ? kChunk + 2 * std::size_t(R_) + 64 : 0;
+    std::vector<double> fillbuf(4 * len);
+    std::vector<std::uint8_t> counts(16 * len);
 #pragma omp for schedule(static, 1)
     for (node_t ch = 0; ch < chunks; ++ch) {
       const node_t a = ch * kChunk, b = static_cast<node_t>(std::min<std::uint64_t>(n_, std::uint64_t(a) + kChunk));
@@ -262,6 +369,25 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
         for (node_t i = a; i < b; ++i) {
           lattice_codes(i, code.data());
           count_codes(code.data(), 2 * R_, acc[i - a]);
+        }
+      } else if (kernel_ == Kernel::avx512) {
+        const std::size_t base = a - R_;
+        for (int c = 0; c < 4; ++c)
+          for (std::size_t k = 0; k < len; ++k) {
+            const std::uint64_t q = base + k;
+            fillbuf[c * len + k] = q < n_ ? fill[c][size_[q]] : 0.0;
+          }
+        std::fill(counts.begin(), counts.end(), std::uint8_t(0));
+        count_diagonals_avx512(a, b, R_, key_, circle0_.data(), circle_thr_.data(), rewire_thr_, fillbuf.data(),
+                               im21, len, counts.data());
+        for (node_t i = a; i < b; ++i) {
+          const std::size_t k = i - base;
+          for (int c = 1; c <= 4; ++c) {
+            const auto kept = counts[(c - 1) * len + k] + counts[(c + 7) * len + k];
+            const auto stub = counts[(c + 3) * len + k] + counts[(c + 11) * len + k];
+            acc[i - a][c] = static_cast<std::uint16_t>(kept - stub);
+            acc[i - a][c + 8] = static_cast<std::uint16_t>(stub);
+          }
         }
       } else {
         for (node_t p = a - R_; p < b; ++p) {
