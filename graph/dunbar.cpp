@@ -110,10 +110,19 @@ std::vector<std::uint8_t> dunbar_target_sizes(const DunbarParams& p, std::uint64
   const std::uint64_t key = rng::derive(seed, rng::Purpose::graph_size);
   std::vector<std::uint8_t> size(n);
   const double lo = p.size_min, hi = p.circles[3];
+  // Box-Muller: z = sqrt(-2 log u) cos(2 pi v). Where cos(2 pi v) is clearly positive (v within 0.24 of
+  // 0 or 1: cos >= 0.06, far beyond the last-bit error of cos), z >= 0, so a mean that already rounds
+  // to the cap puts the person at the cap without the logarithm and the cosine: about half the people
+  // at the default mean of 150, with the same sizes as the formula.
+  const bool capped_above_mean = p.size_mean >= hi - 0.5 && lo <= hi;
 #pragma omp parallel for schedule(static)
   for (node_t i = 0; i < n; ++i) {
-    const double u = rng::to_unit_pos(rng::hash(key, 2 * std::uint64_t(i)));
     const double v = rng::to_unit(rng::hash(key, 2 * std::uint64_t(i) + 1));
+    if (capped_above_mean && (v <= 0.24 || v >= 0.76)) {
+      size[i] = static_cast<std::uint8_t>(hi);
+      continue;
+    }
+    const double u = rng::to_unit_pos(rng::hash(key, 2 * std::uint64_t(i)));
     const double z = std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
     const double s = std::clamp(std::round(p.size_mean + p.size_sd * z), lo, hi);
     size[i] = static_cast<std::uint8_t>(s);

@@ -188,3 +188,34 @@ TEST_CASE("keyed permutation: a bijection for every size, and different keys dif
   for (std::uint64_t x = 0; x < 1000; ++x) same += a.forward(x) == b.forward(x);
   REQUIRE(same < 20);  // about 1 expected
 }
+
+TEST_CASE("dunbar: network sizes are the Box-Muller formula person by person, shortcut or not", "[dunbar]") {
+  // dunbar_target_sizes skips the logarithm and the cosine where the cosine is clearly positive and the
+  // mean already rounds to the cap; each case compares every person with the formula written out.
+  struct Case {
+    double mean, sd;
+    std::uint32_t min;
+  };
+  for (const auto& [mean, sd, min] : {Case{150, 25, 5}, Case{149.5, 25, 5}, Case{149.4, 25, 5}, Case{170, 60, 5},
+                                      Case{150, 0, 5}, Case{100, 25, 5}, Case{149.6, 3, 149}}) {
+    INFO("size_mean " << mean << " size_sd " << sd << " size_min " << min);
+    DunbarParams p = params(60000);
+    p.size_mean = mean;
+    p.size_sd = sd;
+    p.size_min = min;
+    const std::uint64_t seed = 17;
+    const auto got = dunbar_target_sizes(p, seed);
+    const std::uint64_t key = rng::derive(seed, rng::Purpose::graph_size);
+    std::array<std::uint64_t, 2> at_cap = {};
+    for (node_t i = 0; i < p.people; ++i) {
+      const double u = rng::to_unit_pos(rng::hash(key, 2 * std::uint64_t(i)));
+      const double v = rng::to_unit(rng::hash(key, 2 * std::uint64_t(i) + 1));
+      const double z = std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
+      const double s = std::clamp(std::round(mean + sd * z), double(min), 150.0);
+      REQUIRE(got[i] == static_cast<std::uint8_t>(s));
+      ++at_cap[s == 150.0];
+    }
+    // The formula, not a constant, decides: some cases put people on both sides of the cap.
+    if (sd >= 25) REQUIRE(at_cap[0] > 0);
+  }
+}
