@@ -264,6 +264,110 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void count_diagona
     }
   }
 }
+
+// a x b mod 2^64 on four lanes from three 32 x 32 -> 64-bit products, b = (b_hi << 32) | b_lo (AVX2
+// has no 64-bit multiply); also used by lattice_codes_avx2 below.
+__attribute__((target("avx2"))) inline __m256i mul64_avx2(__m256i a, __m256i b_lo, __m256i b_hi) {
+  const __m256i lo = _mm256_mul_epu32(a, b_lo);
+  const __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), b_lo), _mm256_mul_epu32(a, b_hi));
+  return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
+}
+// plane[0, 64) += 1 where m has a bit, without masked byte adds: each 32-bit half of m spread to one
+// byte per bit (byte j gets mask byte j / 8, tested against bit j % 8), the all-ones bytes subtracted.
+__attribute__((target("avx2"))) inline void bump_bytes_avx2(std::uint8_t* plane, std::uint64_t m) {
+  const __m256i spread = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,  //
+                                          2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+  const __m256i bits = _mm256_set1_epi64x(std::int64_t(0x8040201008040201ULL));
+  for (int h = 0; h < 2; ++h) {
+    const __m256i mb = _mm256_shuffle_epi8(_mm256_set1_epi32(std::int32_t(std::uint32_t(m >> (32 * h)))), spread);
+    const __m256i on = _mm256_cmpeq_epi8(_mm256_and_si256(mb, bits), bits);
+    __m256i* at = reinterpret_cast<__m256i*>(plane + 32 * h);
+    _mm256_storeu_si256(at, _mm256_sub_epi8(_mm256_loadu_si256(at), on));
+  }
+}
+// count_diagonals_avx512 with AVX2: the same pairs, coins, products and planes, four pairs per vector
+// and sixteen vectors per group of 64. What AVX2 lacks is rebuilt exactly: 64-bit products from
+// mul64_avx2; unsigned compares from signed ones (every value compared is below 2^63); the keep coin
+// (below 2^21) as a double by or-ing it into the mantissa of 2^52 and subtracting 2^52; lane masks by
+// movemask. The Chung-Lu product is the same two roundings (f_p f_q, then x im21), so the same pairs
+// are kept.
+__attribute__((target("avx2"))) void count_diagonals_avx2(
+    std::uint64_t a, std::uint64_t b, std::uint32_t R, std::uint64_t key, const std::uint8_t* circle0,
+    const std::uint32_t* cthr, std::uint32_t rw, const double* fill, const double* im21, std::size_t len,
+    std::uint8_t* counts) {
+  const __m256i m1_lo = _mm256_set1_epi64x(0x1CE4E5B9), m1_hi = _mm256_set1_epi64x(0xBF58476D);
+  const __m256i m2_lo = _mm256_set1_epi64x(0x133111EB), m2_hi = _mm256_set1_epi64x(0x94D049BB);
+  const __m256i mask21 = _mm256_set1_epi64x(0x1FFFFF), vrw = _mm256_set1_epi64x(rw);
+  const __m256i two52 = _mm256_set1_epi64x(0x4330000000000000);  // the bits of 2^52
+  const __m256d two52d = _mm256_set1_pd(4503599627370496.0);
+  // Four consecutive pairs per vector: the pre-mix words advance by 4 (2^32 + 1) golden.
+  const std::uint64_t step = 4 * ((std::uint64_t(1) << 32) + 1) * rng::kGolden;
+  const __m256i vstep = _mm256_set1_epi64x(std::int64_t(step));
+  const std::uint64_t base = a - R;
+  for (std::uint32_t d = 1; d <= R; ++d) {
+    const int c0 = circle0[d];
+    const bool boundary = cthr[d] < (1u << 21);
+    const int c1 = c0 + 1;  // 5: outside the outer circle, never kept
+    const double* f0 = fill + std::size_t(c0 - 1) * len;
+    const double* f1 = c1 <= 4 ? fill + std::size_t(c1 - 1) * len : nullptr;
+    const __m256d y0s = _mm256_set1_pd(im21[c0 - 1]), y1s = _mm256_set1_pd(c1 <= 4 ? im21[c1 - 1] : 0.0);
+    const __m256i vct = _mm256_set1_epi64x(cthr[d]);
+    const std::uint64_t p0 = a - d;
+    alignas(32) std::uint64_t init[4];
+    for (int l = 0; l < 4; ++l) {
+      const std::uint64_t p = p0 + l;
+      init[l] = key + (((p << 32) | (p + d)) + 1) * rng::kGolden;
+    }
+    __m256i h0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(init));
+    const std::size_t pairs = (b - a) + d, groups = (pairs + 63) / 64;
+    std::uint8_t* kl0 = counts + std::size_t(c0 - 1) * len;
+    std::uint8_t* sl0 = counts + std::size_t(c0 + 3) * len;
+    std::uint8_t* kr0 = kl0 + 8 * len + d;
+    std::uint8_t* sr0 = sl0 + 8 * len + d;
+    std::uint8_t* kl1 = counts + std::size_t(c1 - 1) * len;
+    std::uint8_t* sl1 = counts + std::size_t(c1 + 3) * len;
+    std::uint8_t* kr1 = kl1 + 8 * len + d;
+    std::uint8_t* sr1 = sl1 + 8 * len + d;
+    for (std::size_t g = 0; g < groups; ++g) {
+      const std::size_t at = (p0 - base) + 64 * g;
+      std::uint64_t K0 = 0, K1 = 0, RW = 0;
+      for (int v = 0; v < 16; ++v) {
+        __m256i z = h0;
+        h0 = _mm256_add_epi64(h0, vstep);
+        z = mul64_avx2(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), m1_lo, m1_hi);
+        z = mul64_avx2(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), m2_lo, m2_hi);
+        z = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
+        const __m256i uk = _mm256_and_si256(_mm256_srli_epi64(z, 21), mask21);
+        const __m256i rewired = _mm256_cmpgt_epi64(vrw, _mm256_and_si256(_mm256_srli_epi64(z, 42), mask21));
+        const __m256d ukd = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(uk, two52)), two52d);
+        const std::size_t k = at + 4 * v;
+        const __m256d y0 = _mm256_mul_pd(_mm256_mul_pd(_mm256_loadu_pd(f0 + k), _mm256_loadu_pd(f0 + k + d)), y0s);
+        __m256d kept0 = _mm256_cmp_pd(ukd, y0, _CMP_LT_OQ);
+        if (boundary) {
+          const __m256d stays = _mm256_castsi256_pd(_mm256_cmpgt_epi64(vct, _mm256_and_si256(z, mask21)));
+          kept0 = _mm256_and_pd(kept0, stays);
+          if (f1) {
+            const __m256d y1 = _mm256_mul_pd(_mm256_mul_pd(_mm256_loadu_pd(f1 + k), _mm256_loadu_pd(f1 + k + d)), y1s);
+            const __m256d kept1 = _mm256_andnot_pd(stays, _mm256_cmp_pd(ukd, y1, _CMP_LT_OQ));
+            K1 |= std::uint64_t(_mm256_movemask_pd(kept1)) << (4 * v);
+          }
+        }
+        K0 |= std::uint64_t(_mm256_movemask_pd(kept0)) << (4 * v);
+        RW |= std::uint64_t(_mm256_movemask_pd(_mm256_castsi256_pd(rewired))) << (4 * v);
+      }
+      bump_bytes_avx2(kl0 + at, K0);
+      bump_bytes_avx2(sl0 + at, K0 & RW);
+      bump_bytes_avx2(kr0 + at, K0);
+      bump_bytes_avx2(sr0 + at, K0 & RW);
+      if (boundary && f1) {
+        bump_bytes_avx2(kl1 + at, K1);
+        bump_bytes_avx2(sl1 + at, K1 & RW);
+        bump_bytes_avx2(kr1 + at, K1);
+        bump_bytes_avx2(sr1 + at, K1 & RW);
+      }
+    }
+  }
+}
 #pragma GCC diagnostic pop
 }  // namespace
 
@@ -366,8 +470,9 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
     std::array<std::uint64_t, 5> local_circle = {};
     std::vector<std::uint8_t> code(padded_slots_);
     std::vector<std::array<std::uint16_t, 16>> acc(kChunk);
-    // The diagonal kernel's planes (see count_diagonals_avx512).
-    const std::size_t len = kernel_ == Kernel::avx512 ? kChunk + 2 * std::size_t(R_) + 64 : 0;
+    // The diagonal kernels' planes (see count_diagonals_avx512).
+    const bool diagonal = kernel_ == Kernel::avx512 || kernel_ == Kernel::avx2;
+    const std::size_t len = diagonal ? kChunk + 2 * std::size_t(R_) + 64 : 0;
     std::vector<double> fillbuf(4 * len);
     std::vector<std::uint8_t> counts(16 * len);
 #pragma omp for schedule(static, 1)
@@ -379,7 +484,7 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
           lattice_codes(i, code.data());
           count_codes(code.data(), 2 * R_, acc[i - a]);
         }
-      } else if (kernel_ == Kernel::avx512) {
+      } else if (diagonal) {
         const std::size_t base = a - R_;
         for (int c = 0; c < 4; ++c)
           for (std::size_t k = 0; k < len; ++k) {
@@ -387,7 +492,11 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
             fillbuf[c * len + k] = q < n_ ? fill[c][size_[q]] : 0.0;
           }
         std::fill(counts.begin(), counts.end(), std::uint8_t(0));
-        count_diagonals_avx512(a, b, R_, key_, circle0_.data(), circle_thr_.data(), rewire_thr_, fillbuf.data(),
+        if (kernel_ == Kernel::avx512)
+          count_diagonals_avx512(a, b, R_, key_, circle0_.data(), circle_thr_.data(), rewire_thr_, fillbuf.data(),
+                                 im21, len, counts.data());
+        else
+          count_diagonals_avx2(a, b, R_, key_, circle0_.data(), circle_thr_.data(), rewire_thr_, fillbuf.data(),
                                im21, len, counts.data());
         for (node_t i = a; i < b; ++i) {
           const std::size_t k = i - base;
@@ -554,12 +663,6 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void lattice_codes
   }
 }
 
-// a x b mod 2^64 on four lanes, as mul64 above.
-__attribute__((target("avx2"))) inline __m256i mul64_avx2(__m256i a, __m256i b_lo, __m256i b_hi) {
-  const __m256i lo = _mm256_mul_epu32(a, b_lo);
-  const __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), b_lo), _mm256_mul_epu32(a, b_hi));
-  return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
-}
 // The same codes four slots at a time with AVX2 (no unsigned 64-bit compares or min / max there: every
 // value compared is below 2^63, so the signed ones give the same answers). Writes up to 3 slots past k1.
 __attribute__((target("avx2"))) void lattice_codes_avx2(
