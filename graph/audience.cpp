@@ -67,17 +67,44 @@ AudienceModel::AudienceModel(const AudienceParams& p, node_t n, std::uint64_t se
   p.validate();
 }
 
+std::uint32_t AudienceModel::drawn_from_coin(std::uint64_t coin) const {
+  const double u = static_cast<double>(coin + 1) * 0x1.0p-53;  // rng::to_unit_pos of the hash
+  const double a = p_.min * std::pow(u, -1.0 / (p_.exponent - 1.0));
+  return static_cast<std::uint32_t>(std::min(std::floor(a), cap_));
+}
+
+AudienceModel::Ladder AudienceModel::ladder(std::vector<std::uint64_t> at_least, std::uint64_t guard) const {
+  if (!has_ladder()) throw Error("audience: a ladder of follower counts needs the power law");
+  Ladder l;
+  l.guard = guard;
+  constexpr std::int64_t kTop = (std::int64_t(1) << 53) - 1;
+  for (std::uint64_t t : at_least) {
+    std::int64_t last;
+    if (drawn_from_coin(0) < t) {
+      last = -1;
+    } else if (drawn_from_coin(kTop) >= t) {
+      last = kTop;
+    } else {  // drawn(lo) >= t > drawn(hi)
+      std::int64_t lo = 0, hi = kTop;
+      while (hi - lo > 1) {
+        const std::int64_t mid = lo + (hi - lo) / 2;
+        (drawn_from_coin(mid) >= t ? lo : hi) = mid;
+      }
+      last = lo;
+    }
+    l.last.push_back(last);
+  }
+  l.at_least = std::move(at_least);
+  return l;
+}
+
 std::uint32_t AudienceModel::drawn(node_t i) const {
   if (p_.distribution == AudienceParams::Distribution::none) return 0;
-  double a;
+  if (p_.distribution == AudienceParams::Distribution::powerlaw) return drawn_from_coin(size_coin(i));
   const double u = rng::to_unit_pos(rng::hash(size_key_, 2 * std::uint64_t(i)));
-  if (p_.distribution == AudienceParams::Distribution::powerlaw) {
-    a = p_.min * std::pow(u, -1.0 / (p_.exponent - 1.0));
-  } else {
-    const double v = rng::to_unit(rng::hash(size_key_, 2 * std::uint64_t(i) + 1));
-    const double z = std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
-    a = std::exp(p_.mu + p_.sigma * z);
-  }
+  const double v = rng::to_unit(rng::hash(size_key_, 2 * std::uint64_t(i) + 1));
+  const double z = std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
+  const double a = std::exp(p_.mu + p_.sigma * z);
   return static_cast<std::uint32_t>(std::min(std::floor(a), cap_));
 }
 

@@ -17,6 +17,32 @@ std::uint32_t ImplicitGraph::followers(node_t u) const {
   return static_cast<std::uint32_t>(audience_.size(u, t.size()));
 }
 
+void ImplicitGraph::tiers(const TierThresholds& t, std::vector<Tier>& out, std::uint64_t guard) const {
+  const node_t n = people();
+  out.resize(n);
+  if (!audience_.has_ladder()) {
+#pragma omp parallel for schedule(static)
+    for (node_t u = 0; u < n; ++u) out[u] = tier_of(followers(u), t);
+    return;
+  }
+  // Rungs: the four thresholds, then the draw from which the cap against strong ties may bind (there
+  // followers(u) needs u's ties); a coin at or below that last rung is computed too.
+  std::vector<std::uint64_t> rungs(t.min_followers.begin(), t.min_followers.end());
+  const std::uint64_t binds = people() > 2 * std::uint64_t(strong_.radius()) + 1 ? people() - 2 * strong_.radius() - 1 : 0;
+  rungs.push_back(binds);
+  const AudienceModel::Ladder l = audience_.ladder(rungs, guard);
+  const std::int64_t near_cap = l.last.back();
+  AudienceModel::Ladder tiers = l;
+  tiers.at_least.pop_back();
+  tiers.last.pop_back();
+#pragma omp parallel for schedule(static)
+  for (node_t u = 0; u < n; ++u) {
+    const int k = audience_.rungs(u, tiers);
+    const bool computed = k < 0 || std::int64_t(audience_.size_coin(u)) <= near_cap + std::int64_t(guard);
+    out[u] = computed ? tier_of(followers(u), t) : static_cast<Tier>(k);
+  }
+}
+
 std::uint64_t implicit_graph_bytes(std::uint64_t people) {
   // Network size 1 + stub counts 4 + block sums 4 x 8 / 32 + the select index (about 1.5: 8 bytes per
   // sampled stub) + tier 1: 8.5 bytes per person, measured 8.46 at 100 M people (nanoreach bench).

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <string>
 
+#include "nanoreach/graph/implicit.hpp"
+
 namespace nanoreach {
 
 const char* tier_name(Tier t) {
@@ -57,6 +59,10 @@ Tier tier_of(std::uint64_t followers, const TierThresholds& t) {
 
 void SocialGraph::assign_tiers(const TierRule& rule) {
   thresholds = resolve_tiers(rule, people());
+  if (implicit) {
+    implicit->tiers(thresholds, tier);
+    return;
+  }
   tier.resize(people());
   const node_t n = people();
 #pragma omp parallel for schedule(static)

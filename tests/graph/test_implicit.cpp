@@ -118,8 +118,8 @@ TEST_CASE("implicit strong ties: equal to a plain serial generator and to the st
       {dunbar(5000, 1.0, 60, {3, 9, 30, 81}), 5},   // everything rewired, smaller circles
       {dunbar(20000, 0.05, 0), 6},                  // everyone at 150
       {dunbar(20000, 0.2, 40, {1, 2, 40, 150}), 7}, // lopsided circles
-      // Chunks of 4,096 people away from the seam go through the diagonal kernel where the processor
-      // has AVX-512: an outer boundary coin that moves a pair out of every circle (81 / 2 = 40.5).
+      // Chunks of 4,096 people away from the seam go through the diagonal kernels (AVX2, AVX-512): an
+      // outer boundary coin that moves a pair out of every circle (81 / 2 = 40.5).
       {dunbar(30000, 0.3, 60, {3, 9, 30, 81}), 8},
   };
   for (const auto& [p, seed] : cases) {
@@ -283,6 +283,54 @@ TEST_CASE("audience lists: local part sorted, distinct, friends of friends, unif
   REQUIRE(uniform_total > 10000);
   INFO("overlap " << overlap << " expected " << expected);
   REQUIRE(std::abs(double(overlap) - expected) < 4 * std::sqrt(expected));
+}
+
+TEST_CASE("implicit tiers: the audience ladder gives tier_of(followers) for everyone, at any guard",
+          "[implicit][audience]") {
+  // The ladder replaces the power with comparisons of each person's size coin; within `guard` coins of
+  // a rung the draw is computed. Guard 0 trusts the ladder everywhere, 2^45 computes about one person in
+  // 128 per rung: both must give every person's tier exactly as tier_of(followers(u)) does.
+  struct Case {
+    std::uint64_t people;
+    double exponent, max_fraction;
+    std::array<std::uint64_t, 4> thresholds;
+  };
+  const std::vector<Case> cases = {
+      {20000, 2.276, 0.1, {100, 3000, 10000, 1000000}},  // the defaults; nobody reaches mega
+      {20000, 2.276, 0.1, {12, 13, 50, 100}},            // thresholds near the minimum of 10
+      {3000, 1.6, 1.0, {100, 1000, 2000, 2800}},         // the cap against strong ties binds
+      {20000, 50.0, 0.1, {10, 11, 12, 13}},              // an almost flat power law
+  };
+  for (const auto& [n, exponent, max_fraction, thresholds] : cases) {
+    INFO("people " << n << " exponent " << exponent << " thresholds " << thresholds[0] << " .. " << thresholds[3]);
+    GraphSpec spec;
+    spec.dunbar.people = n;
+    spec.audience.exponent = exponent;
+    spec.audience.max_fraction = max_fraction;
+    spec.implicit = true;
+    const SocialGraph g = build_graph(spec, 5);
+    const ImplicitGraph& ig = *g.implicit;
+    TierThresholds t;
+    t.min_followers = thresholds;
+    std::vector<Tier> want(n);
+    std::array<std::uint64_t, kTierCount> count = {};
+    for (node_t u = 0; u < n; ++u) ++count[static_cast<int>(want[u] = tier_of(ig.followers(u), t))];
+    for (std::uint64_t guard : {std::uint64_t(0), AudienceModel::kLadderGuard, std::uint64_t(1) << 45}) {
+      INFO("guard " << guard);
+      std::vector<Tier> got;
+      ig.tiers(t, got, guard);
+      REQUIRE(got == want);
+    }
+    // Each rung sits where the draw crosses its count.
+    const auto l = ig.audience().ladder({thresholds.begin(), thresholds.end()});
+    for (std::size_t k = 0; k < 4; ++k) {
+      if (l.last[k] >= 0) REQUIRE(ig.audience().drawn_from_coin(std::uint64_t(l.last[k])) >= thresholds[k]);
+      if (l.last[k] < (std::int64_t(1) << 53) - 1)
+        REQUIRE(ig.audience().drawn_from_coin(std::uint64_t(l.last[k] + 1)) < thresholds[k]);
+    }
+    // The cases exercise more than one tier.
+    REQUIRE(std::count_if(count.begin(), count.end(), [](std::uint64_t c) { return c > 0; }) >= 2);
+  }
 }
 
 TEST_CASE("implicit statistics: tiers and followers exact, degrees nominal, theory inputs equal to explicit",

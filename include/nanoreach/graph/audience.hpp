@@ -83,6 +83,37 @@ class AudienceModel {
   std::uint64_t size(node_t u, std::uint32_t degree) const {
     return std::min<std::uint64_t>(drawn(u), std::uint64_t(n_) - 1 - degree);
   }
+  // The power-law draw as a function of u's 53-bit size coin (drawn(u) = drawn_from_coin(size_coin(u))),
+  // which never grows with the coin. A ladder of follower counts: last[k] is the largest coin whose draw
+  // reaches at_least[k] (found by bisection on drawn_from_coin itself), so drawn(u) >= at_least[k]
+  // exactly when size_coin(u) <= last[k] - trusted farther than `guard` coins from last[k], where no
+  // last-bit rounding of the power can reorder two draws (guard coins move the draw by more than 2^-30 of
+  // itself; the power is within a unit in the last place); within the guard, drawn(u) is computed. Only
+  // for the power law with an exponent below 1,000 (has_ladder).
+  struct Ladder {
+    std::vector<std::uint64_t> at_least;
+    std::vector<std::int64_t> last;  // -1: no coin reaches the count
+    std::uint64_t guard = 0;
+  };
+  static constexpr std::uint64_t kLadderGuard = std::uint64_t(1) << 24;
+  bool has_ladder() const {
+    return p_.distribution == AudienceParams::Distribution::powerlaw && p_.exponent < 1000.0;
+  }
+  Ladder ladder(std::vector<std::uint64_t> at_least, std::uint64_t guard = kLadderGuard) const;
+  std::uint64_t size_coin(node_t u) const { return rng::hash(size_key_, 2 * std::uint64_t(u)) >> 11; }
+  std::uint32_t drawn_from_coin(std::uint64_t coin) const;
+  // How many rungs of the ladder u's draw reaches, or -1 when u's coin is within the guard of one.
+  int rungs(node_t u, const Ladder& l) const {
+    const std::int64_t m = static_cast<std::int64_t>(size_coin(u));
+    int k = 0;
+    for (std::size_t r = 0; r < l.last.size(); ++r) {
+      const std::int64_t gap = m - l.last[r];
+      if (std::uint64_t(gap < 0 ? -gap : gap) <= l.guard) return -1;
+      k += gap < 0;
+    }
+    return k;
+  }
+
   // How many of an audience of `size` are meant to be local (0 for someone without friends).
   std::uint64_t local_wanted(std::uint64_t size, std::uint32_t degree) const;
 

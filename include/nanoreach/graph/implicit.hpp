@@ -36,6 +36,10 @@ class ImplicitGraph {
   const DunbarLayer& strong() const { return strong_; }
   const AudienceModel& audience() const { return audience_; }
   std::uint32_t followers(node_t u) const;
+  // Every person's tier, tier_of(followers(u), t): from the audience ladder (no power computed) where the
+  // size coin is clear of every threshold, else from followers(u).
+  void tiers(const TierThresholds& t, std::vector<Tier>& out,
+             std::uint64_t guard = AudienceModel::kLadderGuard) const;
   std::size_t memory_bytes() const { return strong_.memory_bytes(); }
 
   // One person's lists being read; per thread, reused.
