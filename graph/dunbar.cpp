@@ -17,6 +17,7 @@
 #include "nanoreach/graph/dunbar.hpp"
 
 #include <immintrin.h>
+#include <sys/mman.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -104,30 +105,59 @@ std::uint64_t KeyedPermutation::inverse(std::uint64_t y) const {
   return x;
 }
 
-std::vector<std::uint8_t> dunbar_target_sizes(const DunbarParams& p, std::uint64_t seed) {
+namespace {
+// Each person's target network size into size[0, n), and their histogram (kDunbarCap + 1 bins).
+void target_sizes(const DunbarParams& p, std::uint64_t seed, std::uint8_t* size, std::uint64_t* hist) {
   p.validate();
   const node_t n = static_cast<node_t>(p.people);
   const std::uint64_t key = rng::derive(seed, rng::Purpose::graph_size);
-  std::vector<std::uint8_t> size(n);
   const double lo = p.size_min, hi = p.circles[3];
   // Box-Muller: z = sqrt(-2 log u) cos(2 pi v). Where cos(2 pi v) is clearly positive (v within 0.24 of
   // 0 or 1: cos >= 0.06, far beyond the last-bit error of cos), z >= 0, so a mean that already rounds
   // to the cap puts the person at the cap without the logarithm and the cosine: about half the people
   // at the default mean of 150, with the same sizes as the formula.
   const bool capped_above_mean = p.size_mean >= hi - 0.5 && lo <= hi;
-#pragma omp parallel for schedule(static)
-  for (node_t i = 0; i < n; ++i) {
-    const double v = rng::to_unit(rng::hash(key, 2 * std::uint64_t(i) + 1));
-    if (capped_above_mean && (v <= 0.24 || v >= 0.76)) {
-      size[i] = static_cast<std::uint8_t>(hi);
-      continue;
+  std::fill(hist, hist + kDunbarCap + 1, 0);
+#pragma omp parallel
+  {
+    std::array<std::uint64_t, kDunbarCap + 1> h = {};
+#pragma omp for schedule(static)
+    for (node_t i = 0; i < n; ++i) {
+      const double v = rng::to_unit(rng::hash(key, 2 * std::uint64_t(i) + 1));
+      if (capped_above_mean && (v <= 0.24 || v >= 0.76)) {
+        size[i] = static_cast<std::uint8_t>(hi);
+        ++h[size[i]];
+        continue;
+      }
+      const double u = rng::to_unit_pos(rng::hash(key, 2 * std::uint64_t(i)));
+      const double z = std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
+      const double s = std::clamp(std::round(p.size_mean + p.size_sd * z), lo, hi);
+      size[i] = static_cast<std::uint8_t>(s);
+      ++h[size[i]];
     }
-    const double u = rng::to_unit_pos(rng::hash(key, 2 * std::uint64_t(i)));
-    const double z = std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
-    const double s = std::clamp(std::round(p.size_mean + p.size_sd * z), lo, hi);
-    size[i] = static_cast<std::uint8_t>(s);
+#pragma omp critical
+    for (std::size_t k = 0; k < h.size(); ++k) hist[k] += h[k];
   }
+}
+}  // namespace
+
+std::vector<std::uint8_t> dunbar_target_sizes(const DunbarParams& p, std::uint64_t seed) {
+  std::vector<std::uint8_t> size(p.people);
+  std::array<std::uint64_t, kDunbarCap + 1> hist;
+  target_sizes(p, seed, size.data(), hist.data());
   return size;
+}
+
+void advise_huge_pages(void* p, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t kHuge = std::uintptr_t(1) << 21;
+  const std::uintptr_t a = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t b = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
 }
 
 
@@ -186,18 +216,66 @@ __attribute__((target("avx512f,avx512bw"))) inline void bump_bytes(std::uint8_t*
   const __m512i x = _mm512_loadu_si512(plane);
   _mm512_storeu_si512(plane, _mm512_mask_add_epi8(x, m, x, one8));
 }
+// The groups of one ring distance d: pairs (p0 + l, p0 + l + d) for l in [0, 64 groups), whose first
+// pre-mix words are h0; at a boundary distance (kBoundary) the circle coin moves a pair out of circle c0,
+// into c0 + 1 when there is one (kOuter). Planes as in count_diagonals_avx512; `at` is p0's index.
+template <bool kBoundary, bool kOuter>
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) inline void diagonal_groups_avx512(
+    __m512i h0, std::size_t at, std::size_t groups, std::uint32_t d, std::uint32_t cthr, std::uint32_t rw,
+    const double* f0, const double* f1, double im0, double im1, std::uint8_t* const* plane) {
+  const __m512i m1 = _mm512_set1_epi64(std::int64_t(0xBF58476D1CE4E5B9ULL));
+  const __m512i m2 = _mm512_set1_epi64(std::int64_t(0x94D049BB133111EBULL));
+  const __m512i mask21 = _mm512_set1_epi64(0x1FFFFF), vrw = _mm512_set1_epi64(rw), vct = _mm512_set1_epi64(cthr);
+  const __m512i one8 = _mm512_set1_epi8(1);
+  const __m512d y0s = _mm512_set1_pd(im0), y1s = _mm512_set1_pd(im1);
+  // Eight consecutive pairs (p, p + d) .. (p + 7, p + 7 + d): their pre-mix words key + (z + 1) golden
+  // with z = (p << 32) | (p + d) advance by 8 (2^32 + 1) golden from one vector to the next.
+  const __m512i vstep = _mm512_set1_epi64(std::int64_t(8 * ((std::uint64_t(1) << 32) + 1) * rng::kGolden));
+  for (std::size_t g = 0; g < groups; ++g, at += 64) {
+    std::uint64_t K0 = 0, S0 = 0, K1 = 0, S1 = 0;
+#pragma GCC unroll 8
+    for (int v = 0; v < 8; ++v) {
+      __m512i z = h0;
+      h0 = _mm512_add_epi64(h0, vstep);
+      z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
+      z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
+      z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+      const __m512i uk = _mm512_and_si512(_mm512_srli_epi64(z, 21), mask21);
+      const __mmask8 rewired = _mm512_cmplt_epu64_mask(_mm512_and_si512(_mm512_srli_epi64(z, 42), mask21), vrw);
+      const __m512d ukd = _mm512_cvtepi64_pd(uk);
+      const std::size_t k = at + 8 * v;
+      const __m512d y0 = _mm512_mul_pd(_mm512_mul_pd(_mm512_loadu_pd(f0 + k), _mm512_loadu_pd(f0 + k + d)), y0s);
+      __mmask8 kept0 = _mm512_cmp_pd_mask(ukd, y0, _CMP_LT_OQ);
+      if constexpr (kBoundary) {
+        const __mmask8 moved = _mm512_cmpge_epu64_mask(_mm512_and_si512(z, mask21), vct);
+        kept0 &= static_cast<__mmask8>(~moved);
+        if constexpr (kOuter) {
+          const __m512d y1 = _mm512_mul_pd(_mm512_mul_pd(_mm512_loadu_pd(f1 + k), _mm512_loadu_pd(f1 + k + d)), y1s);
+          const __mmask8 kept1 = moved & _mm512_cmp_pd_mask(ukd, y1, _CMP_LT_OQ);
+          K1 |= std::uint64_t(kept1) << (8 * v);
+          S1 |= std::uint64_t(kept1 & rewired) << (8 * v);
+        }
+      }
+      K0 |= std::uint64_t(kept0) << (8 * v);
+      S0 |= std::uint64_t(kept0 & rewired) << (8 * v);
+    }
+    bump_bytes(plane[0] + at, K0, one8);
+    bump_bytes(plane[1] + at, S0, one8);
+    bump_bytes(plane[2] + at, K0, one8);
+    bump_bytes(plane[3] + at, S0, one8);
+    if constexpr (kBoundary && kOuter) {
+      bump_bytes(plane[4] + at, K1, one8);
+      bump_bytes(plane[5] + at, S1, one8);
+      bump_bytes(plane[6] + at, K1, one8);
+      bump_bytes(plane[7] + at, S1, one8);
+    }
+  }
+}
+
 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void count_diagonals_avx512(
     std::uint64_t a, std::uint64_t b, std::uint32_t R, std::uint64_t key, const std::uint8_t* circle0,
     const std::uint32_t* cthr, std::uint32_t rw, const double* fill, const double* im21, std::size_t len,
     std::uint8_t* counts) {
-  const __m512i m1 = _mm512_set1_epi64(std::int64_t(0xBF58476D1CE4E5B9ULL));
-  const __m512i m2 = _mm512_set1_epi64(std::int64_t(0x94D049BB133111EBULL));
-  const __m512i mask21 = _mm512_set1_epi64(0x1FFFFF), vrw = _mm512_set1_epi64(rw);
-  const __m512i one8 = _mm512_set1_epi8(1);
-  // Eight consecutive pairs (p, p + d) .. (p + 7, p + 7 + d): their pre-mix words key + (z + 1) golden
-  // with z = (p << 32) | (p + d) advance by 8 (2^32 + 1) golden from one vector to the next.
-  const std::uint64_t step = 8 * ((std::uint64_t(1) << 32) + 1) * rng::kGolden;
-  const __m512i vstep = _mm512_set1_epi64(std::int64_t(step));
   const std::uint64_t base = a - R;
   for (std::uint32_t d = 1; d <= R; ++d) {
     const int c0 = circle0[d];
@@ -205,63 +283,32 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void count_diagona
     const int c1 = c0 + 1;  // 5: outside the outer circle, never kept
     const double* f0 = fill + std::size_t(c0 - 1) * len;
     const double* f1 = c1 <= 4 ? fill + std::size_t(c1 - 1) * len : nullptr;
-    const __m512d y0s = _mm512_set1_pd(im21[c0 - 1]), y1s = _mm512_set1_pd(c1 <= 4 ? im21[c1 - 1] : 0.0);
-    const __m512i vct = _mm512_set1_epi64(cthr[d]);
     const std::uint64_t p0 = a - d;
     alignas(64) std::uint64_t init[8];
     for (int l = 0; l < 8; ++l) {
       const std::uint64_t p = p0 + l;
       init[l] = key + (((p << 32) | (p + d)) + 1) * rng::kGolden;
     }
-    __m512i h0 = _mm512_load_si512(init);
+    const __m512i h0 = _mm512_load_si512(init);
     const std::size_t pairs = (b - a) + d, groups = (pairs + 63) / 64;
-    std::uint8_t* kl0 = counts + std::size_t(c0 - 1) * len;
-    std::uint8_t* sl0 = counts + std::size_t(c0 + 3) * len;
-    std::uint8_t* kr0 = kl0 + 8 * len + d;
-    std::uint8_t* sr0 = sl0 + 8 * len + d;
-    std::uint8_t* kl1 = counts + std::size_t(c1 - 1) * len;
-    std::uint8_t* sl1 = counts + std::size_t(c1 + 3) * len;
-    std::uint8_t* kr1 = kl1 + 8 * len + d;
-    std::uint8_t* sr1 = sl1 + 8 * len + d;
-    for (std::size_t g = 0; g < groups; ++g) {
-      const std::size_t at = (p0 - base) + 64 * g;
-      std::uint64_t K0 = 0, S0 = 0, K1 = 0, S1 = 0;
-      for (int v = 0; v < 8; ++v) {
-        __m512i z = h0;
-        h0 = _mm512_add_epi64(h0, vstep);
-        z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), m1);
-        z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), m2);
-        z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
-        const __m512i uk = _mm512_and_si512(_mm512_srli_epi64(z, 21), mask21);
-        const __mmask8 rewired = _mm512_cmplt_epu64_mask(_mm512_and_si512(_mm512_srli_epi64(z, 42), mask21), vrw);
-        const __m512d ukd = _mm512_cvtepi64_pd(uk);
-        const std::size_t k = at + 8 * v;
-        const __m512d y0 = _mm512_mul_pd(_mm512_mul_pd(_mm512_loadu_pd(f0 + k), _mm512_loadu_pd(f0 + k + d)), y0s);
-        __mmask8 kept0 = _mm512_cmp_pd_mask(ukd, y0, _CMP_LT_OQ);
-        if (boundary) {
-          const __mmask8 moved = _mm512_cmpge_epu64_mask(_mm512_and_si512(z, mask21), vct);
-          kept0 &= static_cast<__mmask8>(~moved);
-          if (f1) {
-            const __m512d y1 = _mm512_mul_pd(_mm512_mul_pd(_mm512_loadu_pd(f1 + k), _mm512_loadu_pd(f1 + k + d)), y1s);
-            const __mmask8 kept1 = moved & _mm512_cmp_pd_mask(ukd, y1, _CMP_LT_OQ);
-            K1 |= std::uint64_t(kept1) << (8 * v);
-            S1 |= std::uint64_t(kept1 & rewired) << (8 * v);
-          }
-        }
-        K0 |= std::uint64_t(kept0) << (8 * v);
-        S0 |= std::uint64_t(kept0 & rewired) << (8 * v);
-      }
-      bump_bytes(kl0 + at, K0, one8);
-      bump_bytes(sl0 + at, S0, one8);
-      bump_bytes(kr0 + at, K0, one8);
-      bump_bytes(sr0 + at, S0, one8);
-      if (boundary && f1) {
-        bump_bytes(kl1 + at, K1, one8);
-        bump_bytes(sl1 + at, S1, one8);
-        bump_bytes(kr1 + at, K1, one8);
-        bump_bytes(sr1 + at, S1, one8);
-      }
-    }
+    // kept and stubs of c0 at the left and the right end, then of c1.
+    std::uint8_t* plane[8];
+    plane[0] = counts + std::size_t(c0 - 1) * len;
+    plane[1] = counts + std::size_t(c0 + 3) * len;
+    plane[2] = plane[0] + 8 * len + d;
+    plane[3] = plane[1] + 8 * len + d;
+    plane[4] = counts + std::size_t(c1 - 1) * len;
+    plane[5] = counts + std::size_t(c1 + 3) * len;
+    plane[6] = plane[4] + 8 * len + d;
+    plane[7] = plane[5] + 8 * len + d;
+    const double im0 = im21[c0 - 1], im1 = c1 <= 4 ? im21[c1 - 1] : 0.0;
+    const std::size_t at = p0 - base;
+    if (!boundary)
+      diagonal_groups_avx512<false, false>(h0, at, groups, d, cthr[d], rw, f0, f1, im0, im1, plane);
+    else if (f1)
+      diagonal_groups_avx512<true, true>(h0, at, groups, d, cthr[d], rw, f0, f1, im0, im1, plane);
+    else
+      diagonal_groups_avx512<true, false>(h0, at, groups, d, cthr[d], rw, f0, f1, im0, im1, plane);
   }
 }
 
@@ -373,10 +420,15 @@ __attribute__((target("avx2"))) void count_diagonals_avx2(
 
 DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::function<void(double)>& progress,
                          Kernel kernel)
-    : p_(p), n_(static_cast<node_t>(p.people)), key_(rng::derive(seed, rng::Purpose::graph_tie)),
-      size_(dunbar_target_sizes(p, seed)) {
+    : p_(p), n_(static_cast<node_t>(p.people)), key_(rng::derive(seed, rng::Purpose::graph_tie)) {
+  p.validate();
   R_ = (p.circles[3] + 1) / 2;
-  size_.resize(size_.size() + 16, 0);  // the vector kernel reads sizes eight bytes at a time, past the end
+  // The big arrays are allocated unwritten and first touched by the parallel passes that fill them.
+  std::vector<std::uint64_t> hist(kDunbarCap + 1, 0);
+  size_.resize(std::size_t(n_) + 16);  // the vector kernel reads sizes eight bytes at a time, past the end
+  advise_huge_pages(size_.data(), size_.size());
+  target_sizes(p, seed, size_.data(), hist.data());
+  std::fill(size_.begin() + n_, size_.end(), std::uint8_t(0));
   // Each coin of a pair is a 21-bit integer u of its hash, read as u / 2^21; u / 2^21 < x holds
   // exactly when u < ceil(x 2^21), so every comparison is an integer one (the same in the scalar
   // and the vector code).
@@ -406,8 +458,6 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
   // Share of each circle's slots a person of size s fills, and its population mean (from exact
   // integer counts, so it does not depend on summation order); a pair of circle c between sizes s and
   // t survives with probability fill_c(s) fill_c(t) / mean_c (Chung-Lu).
-  std::vector<std::uint64_t> hist(kDunbarCap + 1, 0);
-  for (node_t i = 0; i < n_; ++i) ++hist[size_[i]];
   double fill[4][kDunbarCap + 1], inv_mean[4];
   double prev = 0;
   for (int c = 0; c < 4; ++c) {
@@ -455,10 +505,9 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
   // both ends (a chunk also decides the R pairs reaching into it from the left); chunks at the ring's
   // seam decide each person's 2R pairs instead. Per-thread integer histograms: their sums do not
   // depend on order.
-  stubs_.assign(n_, 0);
+  stubs_.resize(n_);  // every person's entry is written below
+  advise_huge_pages(stubs_.data(), stubs_.size() * sizeof(stubs_[0]));
   const node_t blocks = (n_ + kBlock - 1) / kBlock;
-  std::array<std::vector<std::uint64_t>, 4> block_sum;
-  for (auto& b : block_sum) b.assign(std::size_t(blocks) + 1, 0);
   std::vector<std::uint64_t> deg_hist(2 * std::size_t(R_) + 1, 0);
   std::array<std::uint64_t, 5> circle_ties = {};
   constexpr node_t kChunk = 128 * kBlock;
@@ -523,7 +572,6 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
           kept += st[c];
           stub += st[c + 8];
           local_circle[c] += st[c] + st[c + 8];
-          block_sum[c - 1][i / kBlock + 1] += st[c + 8];
         }
         stubs_[i] = std::uint32_t(st[9]) | (std::uint32_t(st[10]) << 8) | (std::uint32_t(st[11]) << 16) |
                     (std::uint32_t(st[12]) << 24);
@@ -548,11 +596,21 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
   nominal_hist_ = std::move(deg_hist);
   for (int c = 0; c < 4; ++c) nominal_circle_[c] = double(circle_ties[c + 1]) / double(n_);
 
-  block_off_.assign(std::size_t(blocks) + 1, {0, 0, 0, 0});
+  // Stubs per block (in parallel, first touching the array), then their running sums.
+  block_off_.resize(std::size_t(blocks) + 1);
+  advise_huge_pages(block_off_.data(), block_off_.size() * sizeof(block_off_[0]));
+  block_off_[0] = {0, 0, 0, 0};
+#pragma omp parallel for schedule(static)
+  for (node_t blk = 0; blk < blocks; ++blk) {
+    std::array<std::uint64_t, 4> sum = {0, 0, 0, 0};
+    const node_t last = static_cast<node_t>(std::min<std::uint64_t>(n_, std::uint64_t(blk + 1) * kBlock));
+    for (node_t i = blk * kBlock; i < last; ++i)
+      for (int c = 0; c < 4; ++c) sum[c] += (stubs_[i] >> (8 * c)) & 0xFF;
+    block_off_[std::size_t(blk) + 1] = sum;
+  }
   for (std::size_t b = 1; b <= blocks; ++b)
-    for (int c = 0; c < 4; ++c) block_off_[b][c] = block_off_[b - 1][c] + block_sum[c][b];
+    for (int c = 0; c < 4; ++c) block_off_[b][c] += block_off_[b - 1][c];
   for (int c = 0; c < 4; ++c) {
-    std::vector<std::uint64_t>().swap(block_sum[c]);
     const std::uint64_t m = block_off_.back()[c];
     // One select entry per 2^shift stubs, 2^shift at most the mean stubs of a block: a lookup starts
     // at most a block or two of people before the holder.
@@ -560,7 +618,8 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
     while ((std::uint64_t(2) << shift) * blocks <= m) ++shift;
     select_shift_[c] = shift;
     auto& sel = select_[c];
-    sel.resize(m == 0 ? 0 : ((m - 1) >> shift) + 1);
+    sel.resize(m == 0 ? 0 : ((m - 1) >> shift) + 1);  // every entry is written below
+    advise_huge_pages(sel.data(), sel.size() * sizeof(Select));
     const unsigned sh = 8 * c;
 #pragma omp parallel for schedule(static, 1024)
     for (node_t blk = 0; blk < blocks; ++blk) {

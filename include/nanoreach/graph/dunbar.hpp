@@ -24,13 +24,44 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "nanoreach/graph/csr.hpp"
 #include "nanoreach/rng.hpp"
 
 namespace nanoreach {
+
+// A std::allocator whose vectors grow without initialising their new elements, for big arrays that a
+// parallel pass then writes whole: their pages are first touched there, on every thread, instead of
+// being zeroed by one.
+template <class T>
+struct UninitAllocator : std::allocator<T> {
+  using value_type = T;
+  template <class U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() = default;
+  template <class U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... A>
+  void construct(U* p, A&&... a) {
+    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
+  }
+};
+template <class T>
+using UninitVector = std::vector<T, UninitAllocator<T>>;
+
+// Asks the kernel to back [p, p + bytes) with huge pages where it can (fewer page faults on first
+// touch); a hint, without effect elsewhere.
+void advise_huge_pages(void* p, std::size_t bytes);
 
 struct DunbarParams {
   std::uint64_t people = 1'000'000;
@@ -191,7 +222,7 @@ class DunbarLayer {
   node_t n_;
   std::uint32_t R_;
   std::uint64_t key_;
-  std::vector<std::uint8_t> size_;
+  UninitVector<std::uint8_t> size_;
   static constexpr std::uint32_t kSizes = kDunbarCap + 1;
   static constexpr std::uint32_t kPlane = kSizes * kSizes;  // keep thresholds of one circle
   static constexpr std::uint64_t kNoMate = ~std::uint64_t(0);
@@ -212,13 +243,13 @@ class DunbarLayer {
   std::vector<std::uint8_t> slot_c0_;       // per slot: circle0_ and circle_thr_ of its distance
   std::vector<std::uint32_t> slot_cthr_;
   Kernel kernel_ = Kernel::scalar;
-  std::vector<std::uint32_t> stubs_;                    // per person: stubs of circles 1..4, a byte each
-  std::vector<std::array<std::uint64_t, 4>> block_off_;  // per block of kBlock people: stubs before it, per circle
+  UninitVector<std::uint32_t> stubs_;                  // per person: stubs of circles 1..4, a byte each
+  UninitVector<std::array<std::uint64_t, 4>> block_off_;  // per block of kBlock people: stubs before it, per circle
   struct Select {
     node_t person;     // who holds stub k << shift
     std::uint32_t at;  // which of their stubs it is
   };
-  std::array<std::vector<Select>, 4> select_;  // per circle
+  std::array<UninitVector<Select>, 4> select_;  // per circle
   std::array<unsigned, 4> select_shift_ = {};
   std::vector<KeyedPermutation> perm_;
   std::vector<std::uint64_t> nominal_hist_;
