@@ -610,29 +610,31 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
   }
   for (std::size_t b = 1; b <= blocks; ++b)
     for (int c = 0; c < 4; ++c) block_off_[b][c] += block_off_[b - 1][c];
+  // One select entry per 2^shift stubs, 2^shift at most the mean stubs of a block: a lookup starts at
+  // most a block or two of people before the holder. All four circles' entries in one pass.
   for (int c = 0; c < 4; ++c) {
     const std::uint64_t m = block_off_.back()[c];
-    // One select entry per 2^shift stubs, 2^shift at most the mean stubs of a block: a lookup starts
-    // at most a block or two of people before the holder.
     unsigned shift = 0;
     while ((std::uint64_t(2) << shift) * blocks <= m) ++shift;
     select_shift_[c] = shift;
-    auto& sel = select_[c];
-    sel.resize(m == 0 ? 0 : ((m - 1) >> shift) + 1);  // every entry is written below
-    advise_huge_pages(sel.data(), sel.size() * sizeof(Select));
-    const unsigned sh = 8 * c;
+    select_[c].resize(m == 0 ? 0 : ((m - 1) >> shift) + 1);  // every entry is written below
+    advise_huge_pages(select_[c].data(), select_[c].size() * sizeof(Select));
+    perm_.emplace_back(m, rng::derive(seed, rng::Purpose::graph_rewire, c));
+  }
 #pragma omp parallel for schedule(static, 1024)
-    for (node_t blk = 0; blk < blocks; ++blk) {
+  for (node_t blk = 0; blk < blocks; ++blk) {
+    const node_t last = static_cast<node_t>(std::min<std::uint64_t>(n_, std::uint64_t(blk + 1) * kBlock));
+    for (int c = 0; c < 4; ++c) {
+      const unsigned shift = select_shift_[c], sh = 8 * c;
+      Select* sel = select_[c].data();
       std::uint64_t t = block_off_[blk][c];
       std::uint64_t k = (t + (std::uint64_t(1) << shift) - 1) >> shift;  // first entry at or after t
-      const node_t last = static_cast<node_t>(std::min<std::uint64_t>(n_, std::uint64_t(blk + 1) * kBlock));
       for (node_t i = blk * kBlock; i < last; ++i) {
         const std::uint64_t cnt = (stubs_[i] >> sh) & 0xFF;
         for (; (k << shift) < t + cnt; ++k) sel[k] = {i, static_cast<std::uint32_t>((k << shift) - t)};
         t += cnt;
       }
     }
-    perm_.emplace_back(m, rng::derive(seed, rng::Purpose::graph_rewire, c));
   }
 
   if (progress) progress(1.0);

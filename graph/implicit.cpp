@@ -19,6 +19,11 @@ std::uint32_t ImplicitGraph::followers(node_t u) const {
 
 void ImplicitGraph::tiers(const TierThresholds& t, std::vector<Tier>& out, std::uint64_t guard) const {
   const node_t n = people();
+  if (out.capacity() < n) {  // a billion tier bytes: fewer page faults on huge pages
+    std::vector<Tier>().swap(out);
+    out.reserve(n);
+    advise_huge_pages(out.data(), n);
+  }
   out.resize(n);
   if (!audience_.has_ladder()) {
 #pragma omp parallel for schedule(static)
