@@ -68,7 +68,7 @@ AudienceModel::AudienceModel(const AudienceParams& p, node_t n, std::uint64_t se
 }
 
 std::uint32_t AudienceModel::drawn_from_coin(std::uint64_t coin) const {
-  const double u = static_cast<double>(coin + 1) * 0x1.0p-53;  // rng::to_unit_pos of the hash
+  const double u = rng::to_unit_pos(coin << 11);  // the coin is the hash's top 53 bits
   const double a = p_.min * std::pow(u, -1.0 / (p_.exponent - 1.0));
   return static_cast<std::uint32_t>(std::min(std::floor(a), cap_));
 }

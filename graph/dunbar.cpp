@@ -211,27 +211,71 @@ namespace {
 // right end (planes 8..15) so that no store overlaps the next load. Plane index = person - (a - R).
 // fill[(c - 1) * len + index] is fill_c of that person's size (0 outside the ring); counts hold
 // 16 planes of len bytes, zeroed by the caller; len >= (b - a) + 2R + 64.
+
+// What one ring distance d of the pass needs, the same for every kernel.
+struct Diagonal {
+  std::uint32_t d, cthr, rw;
+  bool boundary;           // the circle coin may move a pair out of circle c0 ...
+  const double* f0;        // ... whose fill plane this is,
+  const double* f1;        // into c0 + 1, whose fill plane this is (nullptr: outside every circle)
+  double im0, im1;         // 2^21 / mean of c0 and of c0 + 1
+  std::size_t at, groups;  // the plane index of the first pair (a - d, a), groups of 64 pairs
+  std::uint64_t h;         // the first pair's pre-mix word key + (z + 1) golden, z = (p << 32) | (p + d)
+  // kept ties and stubs of c0 at the left and at the right end, then the same of c0 + 1
+  std::uint8_t* plane[8];
+};
+// The pre-mix words of consecutive pairs (p, p + d), (p + 1, p + 1 + d) differ by this.
+constexpr std::uint64_t kPairStep = ((std::uint64_t(1) << 32) + 1) * rng::kGolden;
+
+Diagonal diagonal(std::uint32_t d, std::uint64_t a, std::uint64_t b, std::uint32_t R, std::uint64_t key,
+                  const std::uint8_t* circle0, const std::uint32_t* cthr, std::uint32_t rw, const double* fill,
+                  const double* im21, std::size_t len, std::uint8_t* counts) {
+  Diagonal g;
+  const int c0 = circle0[d], c1 = c0 + 1;  // c1 = 5: outside the outer circle, never kept
+  g.d = d;
+  g.cthr = cthr[d];
+  g.rw = rw;
+  g.boundary = cthr[d] < (1u << 21);
+  g.f0 = fill + std::size_t(c0 - 1) * len;
+  g.f1 = c1 <= 4 ? fill + std::size_t(c1 - 1) * len : nullptr;
+  g.im0 = im21[c0 - 1];
+  g.im1 = c1 <= 4 ? im21[c1 - 1] : 0.0;
+  const std::uint64_t p0 = a - d;
+  g.at = p0 - (a - R);
+  g.groups = ((b - a) + d + 63) / 64;
+  g.h = key + (((p0 << 32) | (p0 + d)) + 1) * rng::kGolden;
+  for (int s = 0; s < 2; ++s) {
+    const int c = s == 0 ? c0 : c1;
+    g.plane[4 * s] = counts + std::size_t(c - 1) * len;      // kept, left end
+    g.plane[4 * s + 1] = counts + std::size_t(c + 3) * len;  // stubs, left end
+    g.plane[4 * s + 2] = g.plane[4 * s] + 8 * len + d;       // kept, right end
+    g.plane[4 * s + 3] = g.plane[4 * s + 1] + 8 * len + d;   // stubs, right end
+  }
+  return g;
+}
+
 // plane[0, 64) += 1 where m has a bit.
 __attribute__((target("avx512f,avx512bw"))) inline void bump_bytes(std::uint8_t* plane, std::uint64_t m, __m512i one8) {
   const __m512i x = _mm512_loadu_si512(plane);
   _mm512_storeu_si512(plane, _mm512_mask_add_epi8(x, m, x, one8));
 }
-// The groups of one ring distance d: pairs (p0 + l, p0 + l + d) for l in [0, 64 groups), whose first
-// pre-mix words are h0; at a boundary distance (kBoundary) the circle coin moves a pair out of circle c0,
-// into c0 + 1 when there is one (kOuter). Planes as in count_diagonals_avx512; `at` is p0's index.
+// One distance with AVX-512, eight pairs per vector, specialised for boundary distances (kBoundary) with
+// a circle to move into (kOuter).
 template <bool kBoundary, bool kOuter>
-__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) inline void diagonal_groups_avx512(
-    __m512i h0, std::size_t at, std::size_t groups, std::uint32_t d, std::uint32_t cthr, std::uint32_t rw,
-    const double* f0, const double* f1, double im0, double im1, std::uint8_t* const* plane) {
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) inline void diagonal_groups_avx512(const Diagonal& g) {
   const __m512i m1 = _mm512_set1_epi64(std::int64_t(0xBF58476D1CE4E5B9ULL));
   const __m512i m2 = _mm512_set1_epi64(std::int64_t(0x94D049BB133111EBULL));
-  const __m512i mask21 = _mm512_set1_epi64(0x1FFFFF), vrw = _mm512_set1_epi64(rw), vct = _mm512_set1_epi64(cthr);
+  const __m512i mask21 = _mm512_set1_epi64(0x1FFFFF), vrw = _mm512_set1_epi64(g.rw), vct = _mm512_set1_epi64(g.cthr);
   const __m512i one8 = _mm512_set1_epi8(1);
-  const __m512d y0s = _mm512_set1_pd(im0), y1s = _mm512_set1_pd(im1);
-  // Eight consecutive pairs (p, p + d) .. (p + 7, p + 7 + d): their pre-mix words key + (z + 1) golden
-  // with z = (p << 32) | (p + d) advance by 8 (2^32 + 1) golden from one vector to the next.
-  const __m512i vstep = _mm512_set1_epi64(std::int64_t(8 * ((std::uint64_t(1) << 32) + 1) * rng::kGolden));
-  for (std::size_t g = 0; g < groups; ++g, at += 64) {
+  const __m512d y0s = _mm512_set1_pd(g.im0), y1s = _mm512_set1_pd(g.im1);
+  const __m512i vstep = _mm512_set1_epi64(std::int64_t(8 * kPairStep));
+  __m512i h0 = _mm512_add_epi64(
+      _mm512_set1_epi64(std::int64_t(g.h)),
+      _mm512_mullo_epi64(_mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7), _mm512_set1_epi64(std::int64_t(kPairStep))));
+  const double *f0 = g.f0, *f1 = g.f1;
+  const std::uint32_t d = g.d;
+  std::size_t at = g.at;
+  for (std::size_t n = 0; n < g.groups; ++n, at += 64) {
     std::uint64_t K0 = 0, S0 = 0, K1 = 0, S1 = 0;
 #pragma GCC unroll 8
     for (int v = 0; v < 8; ++v) {
@@ -259,57 +303,25 @@ __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) inline void diagon
       K0 |= std::uint64_t(kept0) << (8 * v);
       S0 |= std::uint64_t(kept0 & rewired) << (8 * v);
     }
-    bump_bytes(plane[0] + at, K0, one8);
-    bump_bytes(plane[1] + at, S0, one8);
-    bump_bytes(plane[2] + at, K0, one8);
-    bump_bytes(plane[3] + at, S0, one8);
+    bump_bytes(g.plane[0] + at, K0, one8);
+    bump_bytes(g.plane[1] + at, S0, one8);
+    bump_bytes(g.plane[2] + at, K0, one8);
+    bump_bytes(g.plane[3] + at, S0, one8);
     if constexpr (kBoundary && kOuter) {
-      bump_bytes(plane[4] + at, K1, one8);
-      bump_bytes(plane[5] + at, S1, one8);
-      bump_bytes(plane[6] + at, K1, one8);
-      bump_bytes(plane[7] + at, S1, one8);
+      bump_bytes(g.plane[4] + at, K1, one8);
+      bump_bytes(g.plane[5] + at, S1, one8);
+      bump_bytes(g.plane[6] + at, K1, one8);
+      bump_bytes(g.plane[7] + at, S1, one8);
     }
   }
 }
-
-__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void count_diagonals_avx512(
-    std::uint64_t a, std::uint64_t b, std::uint32_t R, std::uint64_t key, const std::uint8_t* circle0,
-    const std::uint32_t* cthr, std::uint32_t rw, const double* fill, const double* im21, std::size_t len,
-    std::uint8_t* counts) {
-  const std::uint64_t base = a - R;
-  for (std::uint32_t d = 1; d <= R; ++d) {
-    const int c0 = circle0[d];
-    const bool boundary = cthr[d] < (1u << 21);
-    const int c1 = c0 + 1;  // 5: outside the outer circle, never kept
-    const double* f0 = fill + std::size_t(c0 - 1) * len;
-    const double* f1 = c1 <= 4 ? fill + std::size_t(c1 - 1) * len : nullptr;
-    const std::uint64_t p0 = a - d;
-    alignas(64) std::uint64_t init[8];
-    for (int l = 0; l < 8; ++l) {
-      const std::uint64_t p = p0 + l;
-      init[l] = key + (((p << 32) | (p + d)) + 1) * rng::kGolden;
-    }
-    const __m512i h0 = _mm512_load_si512(init);
-    const std::size_t pairs = (b - a) + d, groups = (pairs + 63) / 64;
-    // kept and stubs of c0 at the left and the right end, then of c1.
-    std::uint8_t* plane[8];
-    plane[0] = counts + std::size_t(c0 - 1) * len;
-    plane[1] = counts + std::size_t(c0 + 3) * len;
-    plane[2] = plane[0] + 8 * len + d;
-    plane[3] = plane[1] + 8 * len + d;
-    plane[4] = counts + std::size_t(c1 - 1) * len;
-    plane[5] = counts + std::size_t(c1 + 3) * len;
-    plane[6] = plane[4] + 8 * len + d;
-    plane[7] = plane[5] + 8 * len + d;
-    const double im0 = im21[c0 - 1], im1 = c1 <= 4 ? im21[c1 - 1] : 0.0;
-    const std::size_t at = p0 - base;
-    if (!boundary)
-      diagonal_groups_avx512<false, false>(h0, at, groups, d, cthr[d], rw, f0, f1, im0, im1, plane);
-    else if (f1)
-      diagonal_groups_avx512<true, true>(h0, at, groups, d, cthr[d], rw, f0, f1, im0, im1, plane);
-    else
-      diagonal_groups_avx512<true, false>(h0, at, groups, d, cthr[d], rw, f0, f1, im0, im1, plane);
-  }
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) void diagonal_avx512(const Diagonal& g) {
+  if (!g.boundary)
+    diagonal_groups_avx512<false, false>(g);
+  else if (g.f1)
+    diagonal_groups_avx512<true, true>(g);
+  else
+    diagonal_groups_avx512<true, false>(g);
 }
 
 // a x b mod 2^64 on four lanes from three 32 x 32 -> 64-bit products, b = (b_hi << 32) | b_lo (AVX2
@@ -332,86 +344,60 @@ __attribute__((target("avx2"))) inline void bump_bytes_avx2(std::uint8_t* plane,
     _mm256_storeu_si256(at, _mm256_sub_epi8(_mm256_loadu_si256(at), on));
   }
 }
-// count_diagonals_avx512 with AVX2: the same pairs, coins, products and planes, four pairs per vector
-// and sixteen vectors per group of 64. What AVX2 lacks is rebuilt exactly: 64-bit products from
-// mul64_avx2; unsigned compares from signed ones (every value compared is below 2^63); the keep coin
-// (below 2^21) as a double by or-ing it into the mantissa of 2^52 and subtracting 2^52; lane masks by
-// movemask. The Chung-Lu product is the same two roundings (f_p f_q, then x im21), so the same pairs
-// are kept.
-__attribute__((target("avx2"))) void count_diagonals_avx2(
-    std::uint64_t a, std::uint64_t b, std::uint32_t R, std::uint64_t key, const std::uint8_t* circle0,
-    const std::uint32_t* cthr, std::uint32_t rw, const double* fill, const double* im21, std::size_t len,
-    std::uint8_t* counts) {
+// One distance with AVX2: the same pairs, coins, products and planes, four pairs per vector and sixteen
+// vectors per group of 64. What AVX2 lacks is rebuilt exactly: 64-bit products from mul64_avx2;
+// unsigned compares from signed ones (every value compared is below 2^63); the keep coin (below 2^21)
+// as a double by or-ing it into the mantissa of 2^52 and subtracting 2^52; lane masks by movemask. The
+// Chung-Lu product is the same two roundings (f_p f_q, then x im21), so the same pairs are kept.
+__attribute__((target("avx2"))) void diagonal_avx2(const Diagonal& g) {
   const __m256i m1_lo = _mm256_set1_epi64x(0x1CE4E5B9), m1_hi = _mm256_set1_epi64x(0xBF58476D);
   const __m256i m2_lo = _mm256_set1_epi64x(0x133111EB), m2_hi = _mm256_set1_epi64x(0x94D049BB);
-  const __m256i mask21 = _mm256_set1_epi64x(0x1FFFFF), vrw = _mm256_set1_epi64x(rw);
+  const __m256i mask21 = _mm256_set1_epi64x(0x1FFFFF), vrw = _mm256_set1_epi64x(g.rw);
   const __m256i two52 = _mm256_set1_epi64x(0x4330000000000000);  // the bits of 2^52
   const __m256d two52d = _mm256_set1_pd(4503599627370496.0);
-  // Four consecutive pairs per vector: the pre-mix words advance by 4 (2^32 + 1) golden.
-  const std::uint64_t step = 4 * ((std::uint64_t(1) << 32) + 1) * rng::kGolden;
-  const __m256i vstep = _mm256_set1_epi64x(std::int64_t(step));
-  const std::uint64_t base = a - R;
-  for (std::uint32_t d = 1; d <= R; ++d) {
-    const int c0 = circle0[d];
-    const bool boundary = cthr[d] < (1u << 21);
-    const int c1 = c0 + 1;  // 5: outside the outer circle, never kept
-    const double* f0 = fill + std::size_t(c0 - 1) * len;
-    const double* f1 = c1 <= 4 ? fill + std::size_t(c1 - 1) * len : nullptr;
-    const __m256d y0s = _mm256_set1_pd(im21[c0 - 1]), y1s = _mm256_set1_pd(c1 <= 4 ? im21[c1 - 1] : 0.0);
-    const __m256i vct = _mm256_set1_epi64x(cthr[d]);
-    const std::uint64_t p0 = a - d;
-    alignas(32) std::uint64_t init[4];
-    for (int l = 0; l < 4; ++l) {
-      const std::uint64_t p = p0 + l;
-      init[l] = key + (((p << 32) | (p + d)) + 1) * rng::kGolden;
-    }
-    __m256i h0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(init));
-    const std::size_t pairs = (b - a) + d, groups = (pairs + 63) / 64;
-    std::uint8_t* kl0 = counts + std::size_t(c0 - 1) * len;
-    std::uint8_t* sl0 = counts + std::size_t(c0 + 3) * len;
-    std::uint8_t* kr0 = kl0 + 8 * len + d;
-    std::uint8_t* sr0 = sl0 + 8 * len + d;
-    std::uint8_t* kl1 = counts + std::size_t(c1 - 1) * len;
-    std::uint8_t* sl1 = counts + std::size_t(c1 + 3) * len;
-    std::uint8_t* kr1 = kl1 + 8 * len + d;
-    std::uint8_t* sr1 = sl1 + 8 * len + d;
-    for (std::size_t g = 0; g < groups; ++g) {
-      const std::size_t at = (p0 - base) + 64 * g;
-      std::uint64_t K0 = 0, K1 = 0, RW = 0;
-      for (int v = 0; v < 16; ++v) {
-        __m256i z = h0;
-        h0 = _mm256_add_epi64(h0, vstep);
-        z = mul64_avx2(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), m1_lo, m1_hi);
-        z = mul64_avx2(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), m2_lo, m2_hi);
-        z = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
-        const __m256i uk = _mm256_and_si256(_mm256_srli_epi64(z, 21), mask21);
-        const __m256i rewired = _mm256_cmpgt_epi64(vrw, _mm256_and_si256(_mm256_srli_epi64(z, 42), mask21));
-        const __m256d ukd = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(uk, two52)), two52d);
-        const std::size_t k = at + 4 * v;
-        const __m256d y0 = _mm256_mul_pd(_mm256_mul_pd(_mm256_loadu_pd(f0 + k), _mm256_loadu_pd(f0 + k + d)), y0s);
-        __m256d kept0 = _mm256_cmp_pd(ukd, y0, _CMP_LT_OQ);
-        if (boundary) {
-          const __m256d stays = _mm256_castsi256_pd(_mm256_cmpgt_epi64(vct, _mm256_and_si256(z, mask21)));
-          kept0 = _mm256_and_pd(kept0, stays);
-          if (f1) {
-            const __m256d y1 = _mm256_mul_pd(_mm256_mul_pd(_mm256_loadu_pd(f1 + k), _mm256_loadu_pd(f1 + k + d)), y1s);
-            const __m256d kept1 = _mm256_andnot_pd(stays, _mm256_cmp_pd(ukd, y1, _CMP_LT_OQ));
-            K1 |= std::uint64_t(_mm256_movemask_pd(kept1)) << (4 * v);
-          }
+  const __m256i vstep = _mm256_set1_epi64x(std::int64_t(4 * kPairStep));
+  const __m256d y0s = _mm256_set1_pd(g.im0), y1s = _mm256_set1_pd(g.im1);
+  const __m256i vct = _mm256_set1_epi64x(g.cthr);
+  __m256i h0 = _mm256_setr_epi64x(std::int64_t(g.h), std::int64_t(g.h + kPairStep), std::int64_t(g.h + 2 * kPairStep),
+                                  std::int64_t(g.h + 3 * kPairStep));
+  const double *f0 = g.f0, *f1 = g.f1;
+  const std::uint32_t d = g.d;
+  std::size_t at = g.at;
+  for (std::size_t n = 0; n < g.groups; ++n, at += 64) {
+    std::uint64_t K0 = 0, K1 = 0, RW = 0;
+    for (int v = 0; v < 16; ++v) {
+      __m256i z = h0;
+      h0 = _mm256_add_epi64(h0, vstep);
+      z = mul64_avx2(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), m1_lo, m1_hi);
+      z = mul64_avx2(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), m2_lo, m2_hi);
+      z = _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
+      const __m256i uk = _mm256_and_si256(_mm256_srli_epi64(z, 21), mask21);
+      const __m256i rewired = _mm256_cmpgt_epi64(vrw, _mm256_and_si256(_mm256_srli_epi64(z, 42), mask21));
+      const __m256d ukd = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(uk, two52)), two52d);
+      const std::size_t k = at + 4 * v;
+      const __m256d y0 = _mm256_mul_pd(_mm256_mul_pd(_mm256_loadu_pd(f0 + k), _mm256_loadu_pd(f0 + k + d)), y0s);
+      __m256d kept0 = _mm256_cmp_pd(ukd, y0, _CMP_LT_OQ);
+      if (g.boundary) {
+        const __m256d stays = _mm256_castsi256_pd(_mm256_cmpgt_epi64(vct, _mm256_and_si256(z, mask21)));
+        kept0 = _mm256_and_pd(kept0, stays);
+        if (f1) {
+          const __m256d y1 = _mm256_mul_pd(_mm256_mul_pd(_mm256_loadu_pd(f1 + k), _mm256_loadu_pd(f1 + k + d)), y1s);
+          const __m256d kept1 = _mm256_andnot_pd(stays, _mm256_cmp_pd(ukd, y1, _CMP_LT_OQ));
+          K1 |= std::uint64_t(_mm256_movemask_pd(kept1)) << (4 * v);
         }
-        K0 |= std::uint64_t(_mm256_movemask_pd(kept0)) << (4 * v);
-        RW |= std::uint64_t(_mm256_movemask_pd(_mm256_castsi256_pd(rewired))) << (4 * v);
       }
-      bump_bytes_avx2(kl0 + at, K0);
-      bump_bytes_avx2(sl0 + at, K0 & RW);
-      bump_bytes_avx2(kr0 + at, K0);
-      bump_bytes_avx2(sr0 + at, K0 & RW);
-      if (boundary && f1) {
-        bump_bytes_avx2(kl1 + at, K1);
-        bump_bytes_avx2(sl1 + at, K1 & RW);
-        bump_bytes_avx2(kr1 + at, K1);
-        bump_bytes_avx2(sr1 + at, K1 & RW);
-      }
+      K0 |= std::uint64_t(_mm256_movemask_pd(kept0)) << (4 * v);
+      RW |= std::uint64_t(_mm256_movemask_pd(_mm256_castsi256_pd(rewired))) << (4 * v);
+    }
+    bump_bytes_avx2(g.plane[0] + at, K0);
+    bump_bytes_avx2(g.plane[1] + at, K0 & RW);
+    bump_bytes_avx2(g.plane[2] + at, K0);
+    bump_bytes_avx2(g.plane[3] + at, K0 & RW);
+    if (g.boundary && f1) {
+      bump_bytes_avx2(g.plane[4] + at, K1);
+      bump_bytes_avx2(g.plane[5] + at, K1 & RW);
+      bump_bytes_avx2(g.plane[6] + at, K1);
+      bump_bytes_avx2(g.plane[7] + at, K1 & RW);
     }
   }
 }
@@ -519,9 +505,9 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
     std::array<std::uint64_t, 5> local_circle = {};
     std::vector<std::uint8_t> code(padded_slots_);
     std::vector<std::array<std::uint16_t, 16>> acc(kChunk);
-    // The diagonal kernels' planes (see count_diagonals_avx512).
-    const bool diagonal = kernel_ == Kernel::avx512 || kernel_ == Kernel::avx2;
-    const std::size_t len = diagonal ? kChunk + 2 * std::size_t(R_) + 64 : 0;
+    // The diagonal kernels' planes (see Diagonal).
+    const bool by_distance = kernel_ == Kernel::avx512 || kernel_ == Kernel::avx2;
+    const std::size_t len = by_distance ? kChunk + 2 * std::size_t(R_) + 64 : 0;
     std::vector<double> fillbuf(4 * len);
     std::vector<std::uint8_t> counts(16 * len);
 #pragma omp for schedule(static, 1)
@@ -533,7 +519,7 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
           lattice_codes(i, code.data());
           count_codes(code.data(), 2 * R_, acc[i - a]);
         }
-      } else if (diagonal) {
+      } else if (by_distance) {
         const std::size_t base = a - R_;
         for (int c = 0; c < 4; ++c)
           for (std::size_t k = 0; k < len; ++k) {
@@ -541,12 +527,14 @@ DunbarLayer::DunbarLayer(const DunbarParams& p, std::uint64_t seed, const std::f
             fillbuf[c * len + k] = q < n_ ? fill[c][size_[q]] : 0.0;
           }
         std::fill(counts.begin(), counts.end(), std::uint8_t(0));
-        if (kernel_ == Kernel::avx512)
-          count_diagonals_avx512(a, b, R_, key_, circle0_.data(), circle_thr_.data(), rewire_thr_, fillbuf.data(),
-                                 im21, len, counts.data());
-        else
-          count_diagonals_avx2(a, b, R_, key_, circle0_.data(), circle_thr_.data(), rewire_thr_, fillbuf.data(),
-                               im21, len, counts.data());
+        for (std::uint32_t d = 1; d <= R_; ++d) {
+          const Diagonal g = diagonal(d, a, b, R_, key_, circle0_.data(), circle_thr_.data(), rewire_thr_,
+                                      fillbuf.data(), im21, len, counts.data());
+          if (kernel_ == Kernel::avx512)
+            diagonal_avx512(g);
+          else
+            diagonal_avx2(g);
+        }
         for (node_t i = a; i < b; ++i) {
           const std::size_t k = i - base;
           for (int c = 1; c <= 4; ++c) {

@@ -30,20 +30,16 @@ void ImplicitGraph::tiers(const TierThresholds& t, std::vector<Tier>& out, std::
     for (node_t u = 0; u < n; ++u) out[u] = tier_of(followers(u), t);
     return;
   }
-  // Rungs: the four thresholds, then the draw from which the cap against strong ties may bind (there
-  // followers(u) needs u's ties); a coin at or below that last rung is computed too.
-  std::vector<std::uint64_t> rungs(t.min_followers.begin(), t.min_followers.end());
-  const std::uint64_t binds = people() > 2 * std::uint64_t(strong_.radius()) + 1 ? people() - 2 * strong_.radius() - 1 : 0;
-  rungs.push_back(binds);
-  const AudienceModel::Ladder l = audience_.ladder(rungs, guard);
-  const std::int64_t near_cap = l.last.back();
-  AudienceModel::Ladder tiers = l;
-  tiers.at_least.pop_back();
-  tiers.last.pop_back();
+  // A rung per threshold; and the last coin whose draw comes within 2R of the population, where the
+  // cap against strong ties may bind and followers(u) needs u's ties: at or below it, computed too.
+  const AudienceModel::Ladder tiers = audience_.ladder({t.min_followers.begin(), t.min_followers.end()}, guard);
+  const std::uint64_t binds = n > 2 * std::uint64_t(strong_.radius()) + 1 ? n - 2 * strong_.radius() - 1 : 0;
+  const std::int64_t near_cap = audience_.ladder({binds}, guard).last[0];
 #pragma omp parallel for schedule(static)
   for (node_t u = 0; u < n; ++u) {
-    const int k = audience_.rungs(u, tiers);
-    const bool computed = k < 0 || std::int64_t(audience_.size_coin(u)) <= near_cap + std::int64_t(guard);
+    const std::uint64_t coin = audience_.size_coin(u);
+    const int k = AudienceModel::rungs(coin, tiers);
+    const bool computed = k < 0 || std::int64_t(coin) <= near_cap + std::int64_t(guard);
     out[u] = computed ? tier_of(followers(u), t) : static_cast<Tier>(k);
   }
 }

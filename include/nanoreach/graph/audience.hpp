@@ -102,9 +102,9 @@ class AudienceModel {
   Ladder ladder(std::vector<std::uint64_t> at_least, std::uint64_t guard = kLadderGuard) const;
   std::uint64_t size_coin(node_t u) const { return rng::hash(size_key_, 2 * std::uint64_t(u)) >> 11; }
   std::uint32_t drawn_from_coin(std::uint64_t coin) const;
-  // How many rungs of the ladder u's draw reaches, or -1 when u's coin is within the guard of one.
-  int rungs(node_t u, const Ladder& l) const {
-    const std::int64_t m = static_cast<std::int64_t>(size_coin(u));
+  // How many rungs of the ladder the draw of size coin `coin` reaches, or -1 within the guard of one.
+  static int rungs(std::uint64_t coin, const Ladder& l) {
+    const std::int64_t m = static_cast<std::int64_t>(coin);
     int k = 0;
     for (std::size_t r = 0; r < l.last.size(); ++r) {
       const std::int64_t gap = m - l.last[r];
