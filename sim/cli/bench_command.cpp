@@ -32,7 +32,8 @@ void report(const std::string& title, const SocialGraph& g, double build_seconds
     const double edges = double(g.strong.num_edges() + g.audience.num_edges()) + 1;
     cascades = static_cast<std::uint32_t>(std::clamp(2e8 / edges, 5.0, 200.0));
   }
-  std::printf("\n%s: %s people, %s stored edges (built in %.2f s)\n", title.c_str(), grouped(g.people()).c_str(),
+  std::printf("\n%s: %s people, %s stored edges\n(built in %.2f s; every cascade from 10 random seeds)\n",
+              title.c_str(), grouped(g.people()).c_str(),
               grouped(double(g.strong.num_edges() + g.audience.num_edges())).c_str(), build_seconds);
   const auto lines = bench_cascades(g, cascades, 10, 0.05, 42);
   const BenchLine par = bench_parallel(g, cascades, 10, 0.05, 42);
@@ -42,13 +43,12 @@ void report(const std::string& title, const SocialGraph& g, double build_seconds
                     fixed(l.edges_per_second() / 1e6, 1), grouped(l.mean_reach), fixed(l.seconds / lines[0].seconds, 2)});
   rows.push_back({par.what, fixed(par.per_cascade_ms(), 3), fixed(1000.0 / std::max(1e-12, par.per_cascade_ms()), 1),
                   fixed(par.edges_per_second() / 1e6, 1), grouped(par.mean_reach), "-"});
-  std::fputs(format_table({"measurement (10 random seeds)", "ms per cascade", "cascades/s", "M edges/s", "mean reach",
-                           "time / BFS"},
-                          rows)
+  std::fputs(format_table({"measurement", "ms/cascade", "cascades/s", "M edges/s", "mean reach", "x BFS"}, rows)
                  .c_str(),
              stdout);
-  std::printf("IC p = 1 costs %.2fx a plain BFS over the same CSR; IC p = 0.05 takes %.3f ms per cascade on one "
-              "core (EoN fast_SIR ~700 ms, NDlib ~1500 ms per cascade on the BA graph here).\n",
+  std::printf("IC p = 1 costs %.2fx a plain BFS over the same CSR; IC p = 0.05 takes %.3f ms\n"
+              "per cascade on one core (EoN fast_SIR ~700 ms, NDlib ~1500 ms per cascade on the\n"
+              "BA graph here).\n",
               lines[1].seconds / lines[0].seconds, lines[2].per_cascade_ms());
 }
 
@@ -88,7 +88,7 @@ void report_storage(const GraphSpec& spec, const BuiltGraph& ex, std::uint64_t s
   }
   std::fputs(format_table({"IC, 1 thread", "ms/cascade", "mean reach", "ns/edge", "x explicit"}, rows).c_str(),
              stdout);
-  std::printf("Graph memory: explicit %.1f bytes per person, implicit %.2f bytes per person (%.0fx less).\n",
+  std::printf("Graph memory per person: explicit %.1f bytes, implicit %.2f bytes (%.0fx less).\n",
               double(graph_memory_bytes(ex.graph)) / n, double(graph_memory_bytes(im)) / n,
               double(graph_memory_bytes(ex.graph)) / std::max(1.0, double(graph_memory_bytes(im))));
 }
@@ -102,14 +102,14 @@ void report_implicit(const BuiltGraph& b, double total_seconds, std::uint32_t ca
   const double p = 0.5 / std::max(1.0, out_degree);
   if (cascades == 0) cascades = 200;
   const BenchLine l = bench_ic(g, cascades, 10, p, 42);
-  std::printf("\nImplicit Dunbar network: %s people, %s strong ties, %s audience edges\n", grouped(n).c_str(),
+  std::printf("\nImplicit Dunbar network: %s people, %s strong ties,\n%s audience edges\n", grouped(n).c_str(),
               grouped(double(b.stats.strong_ties)).c_str(), grouped(double(b.stats.audience_edges)).c_str());
   std::printf("set up in %.1f s (lattice pairs by the %s kernel), statistics in %.1f s;\n"
               "graph memory %.2f bytes per person (%.2f GiB)\n",
               b.seconds, DunbarLayer::kernel_name(g.implicit->strong().kernel()), total_seconds - b.seconds,
               double(graph_memory_bytes(g)) / n, double(graph_memory_bytes(g)) / double(1ull << 30));
-  std::printf("IC p = %.5f (half the epidemic threshold), 1 thread: %.2f ms per cascade, mean reach %s,\n"
-              "%.1f ns per edge examined (%s edges in %s cascades)\n",
+  std::printf("IC p = %.5f (half the epidemic threshold), 1 thread: %.2f ms per cascade,\n"
+              "mean reach %s, %.1f ns per edge examined\n(%s edges in %s cascades)\n",
               p, l.per_cascade_ms(), grouped(l.mean_reach).c_str(),
               l.edges ? 1e9 * l.seconds / double(l.edges) : 0.0, grouped(double(l.edges)).c_str(),
               grouped(double(l.cascades)).c_str());
@@ -119,7 +119,7 @@ void report_implicit(const BuiltGraph& b, double total_seconds, std::uint32_t ca
 
 int cmd_bench(const Common& c, const std::string& which, int cascades, int imm_k) {
   if (c.threads > 0) omp_set_num_threads(c.threads);
-  std::printf("nanoreach bench: %d threads available; timings below are one thread unless stated\n",
+  std::printf("nanoreach bench: %d threads available; timings are one thread unless stated\n",
               omp_get_max_threads());
   if (which == "ba" || which == "all") {
     const auto t0 = std::chrono::steady_clock::now();
@@ -154,7 +154,7 @@ int cmd_bench(const Common& c, const std::string& which, int cascades, int imm_k
       const auto t0 = std::chrono::steady_clock::now();
       const ImmResult r = imm_topk(ex, static_cast<std::uint32_t>(imm_k), ip, 42);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::printf("IMM k = %d (epsilon %.2f, virality %.3f): %.1f s, %s RR sets (%s entries), estimated spread %s\n",
+      std::printf("IMM k = %d (epsilon %.2f, virality %.3f): %.1f s,\n%s RR sets (%s entries), estimated spread %s\n",
                   imm_k, ip.epsilon, es.campaign.virality, secs, grouped(double(r.rr_sets + r.sampling_rr_sets)).c_str(),
                   grouped(double(r.rr_entries)).c_str(), grouped(r.spread).c_str());
     }
