@@ -73,7 +73,7 @@ std::uint32_t AudienceModel::drawn_from_coin(std::uint64_t coin) const {
   return static_cast<std::uint32_t>(std::min(std::floor(a), cap_));
 }
 
-AudienceModel::Ladder AudienceModel::ladder(std::vector<std::uint64_t> at_least, std::uint64_t guard) const {
+AudienceModel::Ladder AudienceModel::ladder(const std::vector<std::uint64_t>& at_least, std::uint64_t guard) const {
   if (!has_ladder()) throw Error("audience: a ladder of follower counts needs the power law");
   Ladder l;
   l.guard = guard;
@@ -94,7 +94,6 @@ AudienceModel::Ladder AudienceModel::ladder(std::vector<std::uint64_t> at_least,
     }
     l.last.push_back(last);
   }
-  l.at_least = std::move(at_least);
   return l;
 }
 

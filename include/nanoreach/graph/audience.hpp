@@ -91,15 +91,14 @@ class AudienceModel {
   // itself; the power is within a unit in the last place); within the guard, drawn(u) is computed. Only
   // for the power law with an exponent below 1,000 (has_ladder).
   struct Ladder {
-    std::vector<std::uint64_t> at_least;
-    std::vector<std::int64_t> last;  // -1: no coin reaches the count
+    std::vector<std::int64_t> last;  // per count: -1 when no coin reaches it
     std::uint64_t guard = 0;
   };
   static constexpr std::uint64_t kLadderGuard = std::uint64_t(1) << 24;
   bool has_ladder() const {
     return p_.distribution == AudienceParams::Distribution::powerlaw && p_.exponent < 1000.0;
   }
-  Ladder ladder(std::vector<std::uint64_t> at_least, std::uint64_t guard = kLadderGuard) const;
+  Ladder ladder(const std::vector<std::uint64_t>& at_least, std::uint64_t guard = kLadderGuard) const;
   std::uint64_t size_coin(node_t u) const { return rng::hash(size_key_, 2 * std::uint64_t(u)) >> 11; }
   std::uint32_t drawn_from_coin(std::uint64_t coin) const;
   // How many rungs of the ladder the draw of size coin `coin` reaches, or -1 within the guard of one.
